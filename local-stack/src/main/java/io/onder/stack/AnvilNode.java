@@ -1,0 +1,121 @@
+package io.onder.stack;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.web3j.crypto.MnemonicUtils;
+
+/**
+ * anvil, the Ethereum development node from the npm package @foundry-rs/anvil, with its state kept in the runtime
+ * dir so a restart keeps the chain. Its accounts derive from a mnemonic made at first start and kept in a file
+ * readable by the owner only; anvil runs silent so no key reaches a log.
+ */
+public final class AnvilNode implements ManagedServer {
+  private final StackConfig config;
+  private final ServerProcess process;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  public AnvilNode(StackConfig config) {
+    this.config = config;
+    this.process = new ServerProcess("anvil", config.dir(Server.ANVIL));
+  }
+
+  @Override
+  public Server kind() {
+    return Server.ANVIL;
+  }
+
+  @Override
+  public String endpoint() {
+    return rpcUrl();
+  }
+
+  public String rpcUrl() {
+    return "http://" + config.host() + ":" + config.port("onder.anvil.port");
+  }
+
+  public long chainId() {
+    return Long.parseLong(config.get("onder.anvil.chain.id"));
+  }
+
+  @Override
+  public List<ServerProcess> processes() {
+    return List.of(process);
+  }
+
+  public Path binary() {
+    return config.home().resolve("contracts-bridge/node_modules/.bin/anvil");
+  }
+
+  public Path mnemonicFile() {
+    return config.dir(Server.ANVIL).resolve("mnemonic");
+  }
+
+  /** The mnemonic the node's prefunded accounts derive from (m/44'/60'/0'/0/i). */
+  public String mnemonic() {
+    try {
+      return Files.readString(mnemonicFile()).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no anvil mnemonic yet: start the node first", e);
+    }
+  }
+
+  @Override
+  public void start() {
+    if (process.running().isPresent()) return;
+    if (!Files.isExecutable(binary())) {
+      throw new IllegalStateException(binary() + " is missing: run npm ci in contracts-bridge (bin/onder does it)");
+    }
+    Path dir = config.dir(Server.ANVIL);
+    try {
+      Files.createDirectories(dir);
+      if (!Files.exists(mnemonicFile())) {
+        byte[] entropy = new byte[16];
+        new SecureRandom().nextBytes(entropy);
+        Files.createFile(mnemonicFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(mnemonicFile(), MnemonicUtils.generateMnemonic(entropy));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    process.start(List.of(binary().toString(), "--host", "127.0.0.1", "--port", config.get("onder.anvil.port"),
+        "--chain-id", config.get("onder.anvil.chain.id"), "--accounts", config.get("onder.anvil.accounts"),
+        "--mnemonic", mnemonic(), "--state", dir.resolve("state.json").toString(), "--state-interval", "1",
+        "--silent"), Map.of(), dir);
+  }
+
+  /** One JSON-RPC call, returning the raw "result". */
+  public String call(String method) throws IOException, InterruptedException {
+    String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":[]}";
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rpcUrl())).timeout(Duration.ofSeconds(3))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    var json = new ObjectMapper().readTree(r.body());
+    if (json.has("error")) throw new IOException(method + ": " + json.get("error"));
+    return json.path("result").asText();
+  }
+
+  @Override
+  public Health health() {
+    if (!allRunning()) return Health.down("not running");
+    try {
+      long chain = Long.decode(call("eth_chainId"));
+      long block = Long.decode(call("eth_blockNumber"));
+      return chain == chainId() ? Health.up("chain " + chain + ", block " + block)
+          : Health.down("chain id " + chain + ", expected " + chainId());
+    } catch (Exception e) {
+      return Health.down(KafkaServer.rootMessage(e));
+    }
+  }
+}
