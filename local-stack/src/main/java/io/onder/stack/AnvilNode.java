@@ -19,7 +19,7 @@ import org.web3j.crypto.MnemonicUtils;
 /**
  * anvil, the Ethereum development node from the npm package @foundry-rs/anvil, with its state kept in the runtime
  * dir so a restart keeps the chain. Its accounts derive from a mnemonic made at first start and kept in a file
- * readable by the owner only; anvil runs silent so no key reaches a log.
+ * readable by the owner only; anvil runs quiet so no key reaches a log.
  */
 public final class AnvilNode implements ManagedServer {
   private final StackConfig config;
@@ -55,7 +55,8 @@ public final class AnvilNode implements ManagedServer {
   }
 
   public Path binary() {
-    return config.home().resolve("contracts-bridge/node_modules/.bin/anvil");
+    // The platform binary itself, not the node wrapper in .bin: the pid we keep must be anvil's own.
+    return config.home().resolve("local-stack/servers/anvil/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
   }
 
   public Path mnemonicFile() {
@@ -75,7 +76,7 @@ public final class AnvilNode implements ManagedServer {
   public void start() {
     if (process.running().isPresent()) return;
     if (!Files.isExecutable(binary())) {
-      throw new IllegalStateException(binary() + " is missing: run npm ci in contracts-bridge (bin/onder does it)");
+      throw new IllegalStateException(binary() + " is missing: build first (mvn install runs npm ci in local-stack/servers/anvil)");
     }
     Path dir = config.dir(Server.ANVIL);
     try {
@@ -92,7 +93,7 @@ public final class AnvilNode implements ManagedServer {
     process.start(List.of(binary().toString(), "--host", "127.0.0.1", "--port", config.get("onder.anvil.port"),
         "--chain-id", config.get("onder.anvil.chain.id"), "--accounts", config.get("onder.anvil.accounts"),
         "--mnemonic", mnemonic(), "--state", dir.resolve("state.json").toString(), "--state-interval", "1",
-        "--silent"), Map.of(), dir);
+        "--quiet"), Map.of(), dir);
   }
 
   /** One JSON-RPC call, returning the raw "result". */

@@ -23,8 +23,16 @@ public final class KafkaTopics {
         String name = prefix + t.name();
         if (!existing.contains(name)) missing.add(new NewTopic(name, t.partitions(), (short) 1).configs(t.configs()));
       }
-      if (!missing.isEmpty()) a.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-      return missing.stream().map(NewTopic::name).toList();
+      if (missing.isEmpty()) return List.of();
+      a.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+      List<String> names = missing.stream().map(NewTopic::name).toList();
+      // Creation is acknowledged by the controller before the broker's metadata shows it: wait until it does.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!a.listTopics().names().get(10, TimeUnit.SECONDS).containsAll(names)) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("topics not visible 30 s after creation: " + names);
+        Thread.sleep(50);
+      }
+      return names;
     }
   }
 }

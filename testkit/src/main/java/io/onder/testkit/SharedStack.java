@@ -3,15 +3,11 @@ package io.onder.testkit;
 import io.onder.stack.LocalStack;
 import io.onder.stack.Server;
 import io.onder.stack.StackConfig;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** The servers of one test JVM: started on first need, stopped when JUnit closes the root store (or the JVM exits). */
@@ -29,7 +25,7 @@ final class SharedStack implements ExtensionContext.Store.CloseableResource {
     // A previous run that was killed may have left servers behind: stop them before anything else.
     new LocalStack(StackConfig.isolated(runtime, new Properties())).down(msg -> log("leftover from an earlier run " + msg));
     Properties ports = new Properties();
-    for (String key : PORT_KEYS) ports.setProperty(key, Integer.toString(freePort()));
+    for (String key : PORT_KEYS) ports.setProperty(key, Integer.toString(FreePorts.next()));
     ports.setProperty("onder.up.timeout.seconds", "180");
     this.stack = new LocalStack(StackConfig.isolated(runtime, ports));
     this.shutdownHook = new Thread(this::stopAll, "onder-testkit-stop");
@@ -67,19 +63,5 @@ final class SharedStack implements ExtensionContext.Store.CloseableResource {
 
   private static void log(String msg) {
     System.out.println("[onder-testkit] " + msg);
-  }
-
-  /** A port below the ephemeral range (32768+) that is free now. */
-  private static int freePort() {
-    for (int i = 0; i < 200; i++) {
-      int p = ThreadLocalRandom.current().nextInt(20000, 32000);
-      try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getByName("127.0.0.1"))) {
-        s.setReuseAddress(true);
-        return p;
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new IllegalStateException("no free port between 20000 and 32000");
   }
 }
