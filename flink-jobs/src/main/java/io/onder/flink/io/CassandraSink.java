@@ -1,15 +1,11 @@
 package io.onder.flink.io;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import java.io.IOException;
 import java.io.Serializable;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -58,18 +54,6 @@ public final class CassandraSink<T> implements Sink<T> {
     return new Writer<>(this);
   }
 
-  static CqlSession session(String contactPoint, String keyspace) {
-    int colon = contactPoint.lastIndexOf(':');
-    var loader = DriverConfigLoader.programmaticBuilder()
-        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-        .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(10))
-        .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 2048)
-        .build();
-    return CqlSession.builder().withConfigLoader(loader)
-        .addContactPoint(new InetSocketAddress(contactPoint.substring(0, colon), Integer.parseInt(contactPoint.substring(colon + 1))))
-        .withLocalDatacenter("datacenter1").withKeyspace(keyspace).build();
-  }
-
   static final class Writer<T> implements SinkWriter<T> {
     private final CassandraSink<T> spec;
     private final CqlSession session;
@@ -80,7 +64,7 @@ public final class CassandraSink<T> implements Sink<T> {
 
     Writer(CassandraSink<T> spec) {
       this.spec = spec;
-      this.session = session(spec.contactPoint, spec.keyspace);
+      this.session = CassandraSessions.open(spec.contactPoint, spec.keyspace);
       this.statement = session.prepare(spec.mapper.cql(spec.keyspace));
       this.permits = new Semaphore(spec.maxInFlight);
     }

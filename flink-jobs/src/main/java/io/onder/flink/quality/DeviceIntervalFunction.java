@@ -1,0 +1,95 @@
+package io.onder.flink.quality;
+
+import io.onder.avro.DeviceReading;
+import io.onder.rules.IntervalEnergy;
+import io.onder.rules.Intervals;
+import io.onder.rules.Reading;
+import io.onder.rules.RegisterTimeline;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per device: turns cumulative register readings into energy per interval. Readings may arrive out of order;
+ * energy is apportioned between intervals by interpolating the registers, so a lost packet loses no energy. An
+ * interval is emitted once the event-time watermark has passed its end and readings bracket it. A repeated
+ * reading is dropped; one older than the kept history goes to the late side output. State older than the last
+ * emitted interval is forgotten; a device silent for {@code idleTimeout} has its state cleared.
+ */
+public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceReading, DeviceEnergy> {
+  private static final long serialVersionUID = 1L;
+  public static final OutputTag<DeviceReading> LATE = new OutputTag<>("late-readings") {};
+
+  private final long intervalMillis;
+  private final long idleTimeoutMillis;
+  private transient ValueState<TimelineState> state;
+  private transient Intervals intervals;
+
+  public DeviceIntervalFunction(long intervalMillis, long idleTimeoutMillis) {
+    this.intervalMillis = intervalMillis;
+    this.idleTimeoutMillis = idleTimeoutMillis;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    state = getRuntimeContext().getState(new ValueStateDescriptor<>("timeline", TimelineState.class));
+    intervals = new Intervals(intervalMillis);
+  }
+
+  @Override
+  public void processElement(DeviceReading r, Context ctx, Collector<DeviceEnergy> out) throws Exception {
+    TimelineState s = state.value();
+    if (s == null) s = new TimelineState();
+    long t = r.getTime().toEpochMilli();
+    IntervalEnergy e = s.toEnergy();
+    RegisterTimeline.Accept a = e.accept(new Reading(r.getSeq(), t, r.getImportMilliWh(), r.getExportMilliWh(), r.getMeterReset()));
+    if (a == RegisterTimeline.Accept.DUPLICATE) return;
+    if (a == RegisterTimeline.Accept.TOO_LATE) {
+      ctx.output(LATE, r);
+      return;
+    }
+    // The first interval is the first whole one after the earliest reading: before it nothing can be bracketed.
+    long firstWhole = t == intervals.startOf(t) ? t : intervals.endOf(t);
+    if (s.nextInterval == Long.MIN_VALUE || (!s.emittedAny && firstWhole < s.nextInterval)) s.nextInterval = firstWhole;
+    if (r.getExportSource() != null && r.getExportMilliWh() != null) s.lastSource = r.getExportSource().name();
+    if (r.getSocPercent() != null) s.lastSoc = r.getSocPercent();
+    s.store(e);
+    state.update(s);
+    ctx.timerService().registerEventTimeTimer(intervals.endOf(t));
+    ctx.timerService().registerEventTimeTimer(t + idleTimeoutMillis);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceEnergy> out) throws Exception {
+    TimelineState s = state.value();
+    if (s == null) return;
+    IntervalEnergy e = s.toEnergy();
+    long watermark = ctx.timerService().currentWatermark();
+    boolean emitted = false;
+    while (s.nextInterval + intervalMillis <= watermark) {
+      Optional<IntervalEnergy.Energy> energy = e.between(s.nextInterval, s.nextInterval + intervalMillis);
+      if (energy.isEmpty()) break; // readings do not bracket it yet: wait for the next reading
+      var en = energy.get();
+      out.collect(new DeviceEnergy(ctx.getCurrentKey(), en.startMillis(), en.endMillis(), en.importMilliWh(), en.exportMilliWh(),
+          s.lastSource, s.lastSoc));
+      s.nextInterval += intervalMillis;
+      s.emittedAny = true;
+      emitted = true;
+    }
+    if (emitted) {
+      e.forgetBefore(s.nextInterval);
+      s.store(e);
+    }
+    long last = Math.max(s.importTime.length > 0 ? s.importTime[s.importTime.length - 1] : Long.MIN_VALUE,
+        s.exportTime.length > 0 ? s.exportTime[s.exportTime.length - 1] : Long.MIN_VALUE);
+    if (watermark >= last + idleTimeoutMillis) {
+      state.clear(); // silent device: nothing more can be emitted until it reports again
+    } else {
+      state.update(s);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.onder.flink.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.onder.avro.DeviceReading;
+import io.onder.avro.EnergySource;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DeviceIntervalFunctionTest {
+  static final long T0 = Instant.parse("2026-06-21T12:00:00Z").toEpochMilli();
+  static final long MIN = 60_000;
+  static final long IDLE = 3_600_000;
+  KeyedOneInputStreamOperatorTestHarness<String, DeviceReading, DeviceEnergy> h;
+
+  @BeforeEach
+  void harness() throws Exception {
+    h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new DeviceIntervalFunction(MIN, IDLE),
+        DeviceReading::getDeviceId, Types.STRING);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    h.close();
+  }
+
+  static DeviceReading reading(String device, long seq, long t, long importMilliWh, long exportMilliWh) {
+    return DeviceReading.newBuilder().setDeviceId(device).setSeq(seq).setTime(Instant.ofEpochMilli(t)).setReceivedAt(Instant.ofEpochMilli(t))
+        .setImportMilliWh(importMilliWh).setExportMilliWh(exportMilliWh).setExportSource(EnergySource.PV).build();
+  }
+
+  void send(DeviceReading r) throws Exception {
+    h.processElement(new StreamRecord<>(r, r.getTime().toEpochMilli()));
+  }
+
+  List<DeviceEnergy> out() {
+    return h.extractOutputValues();
+  }
+
+  @Test
+  void register_deltas_become_energy_per_interval_once_the_watermark_passes() throws Exception {
+    // import grows 1,000 mWh every 20 s: 3,000 mWh per minute; export grows 500 mWh per minute
+    for (int i = 0; i <= 6; i++) send(reading("d1", i, T0 + i * 20_000L, 10_000 + i * 1_000L, 2_000 + i * 500L / 3));
+    assertThat(out()).as("nothing before the watermark").isEmpty();
+    h.processWatermark(new Watermark(T0 + 2 * MIN));
+    assertThat(out()).hasSize(2);
+    assertThat(out().get(0).intervalStart).isEqualTo(T0);
+    assertThat(out().get(0).importMilliWh).isEqualTo(3_000);
+    assertThat(out().get(1).importMilliWh).isEqualTo(3_000);
+    // export: 2000 + i*500/3 → 2000, 2166, 2333, 2500, 2666, 2833, 3000: 500 per minute
+    assertThat(out().get(0).exportMilliWh + out().get(1).exportMilliWh).isEqualTo(1_000);
+    assertThat(out().get(0).exportSource).isEqualTo("PV");
+  }
+
+  @Test
+  void energy_between_sparse_readings_is_apportioned_so_nothing_is_lost() throws Exception {
+    // readings at 00:30 (0) and 02:30 (12,000 mWh): 100 mWh/s. The first whole minute is 01:00-02:00 = 6,000;
+    // 02:00-03:00 waits until a reading after 03:00 brackets it.
+    send(reading("d1", 1, T0 + 30_000, 0, 0));
+    send(reading("d1", 2, T0 + 150_000, 12_000, 0));
+    h.processWatermark(new Watermark(T0 + 3 * MIN));
+    assertThat(out()).extracting(e -> e.importMilliWh).containsExactly(6_000L);
+    // 03:30 at 18,000: 02:00-02:30 = 3,000 (old slope) + 02:30-03:00 = 3,000 (new slope, 6,000 over 60 s)
+    send(reading("d1", 3, T0 + 210_000, 18_000, 0));
+    h.processWatermark(new Watermark(T0 + 4 * MIN));
+    assertThat(out()).extracting(e -> e.importMilliWh).containsExactly(6_000L, 6_000L);
+    // every mWh after the first whole minute is in some interval: 12,000 + 6,000 − 3,000 (00:30-01:00) − 3,000 (03:00-03:30, still open)
+    assertThat(out().stream().mapToLong(e -> e.importMilliWh).sum()).isEqualTo(18_000 - 3_000 - 3_000);
+  }
+
+  @Test
+  void a_repeated_reading_is_counted_once_and_order_does_not_matter() throws Exception {
+    send(reading("d1", 3, T0 + 60_000, 6_000, 0));
+    send(reading("d1", 1, T0, 0, 0));
+    send(reading("d1", 1, T0, 0, 0));
+    send(reading("d1", 2, T0 + 30_000, 3_000, 0));
+    send(reading("d1", 2, T0 + 30_000, 3_000, 0));
+    h.processWatermark(new Watermark(T0 + MIN));
+    assertThat(out()).singleElement().satisfies(e -> assertThat(e.importMilliWh).isEqualTo(6_000));
+  }
+
+  @Test
+  void a_reading_older_than_the_kept_history_goes_to_the_late_output() throws Exception {
+    send(reading("d1", 1, T0, 0, 0));
+    send(reading("d1", 2, T0 + MIN, 1_000, 0));
+    send(reading("d1", 3, T0 + 2 * MIN, 2_000, 0));
+    h.processWatermark(new Watermark(T0 + 2 * MIN));
+    assertThat(out()).hasSize(2);
+    send(reading("d1", 9, T0 + 10_000, 100, 0));
+    assertThat(h.getSideOutput(DeviceIntervalFunction.LATE)).extracting(r -> r.getValue().getSeq()).containsExactly(9L);
+    assertThat(out()).hasSize(2);
+  }
+
+  @Test
+  void devices_are_independent() throws Exception {
+    send(reading("a", 1, T0, 0, 0));
+    send(reading("b", 1, T0, 50, 0));
+    send(reading("a", 2, T0 + MIN, 1_000, 0));
+    send(reading("b", 2, T0 + MIN, 2_050, 0));
+    h.processWatermark(new Watermark(T0 + MIN));
+    assertThat(out()).extracting(e -> e.deviceId + "=" + e.importMilliWh).containsExactlyInAnyOrder("a=1000", "b=2000");
+  }
+
+  @Test
+  void a_silent_device_leaves_no_state_and_no_timer_behind() throws Exception {
+    send(reading("d1", 1, T0, 0, 0));
+    send(reading("d1", 2, T0 + MIN, 1_000, 0));
+    h.processWatermark(new Watermark(T0 + MIN));
+    assertThat(h.numKeyedStateEntries()).isPositive();
+    h.processWatermark(new Watermark(T0 + MIN + IDLE));
+    assertThat(h.numKeyedStateEntries()).isZero();
+    assertThat(h.numEventTimeTimers()).isZero();
+  }
+}
