@@ -1,0 +1,142 @@
+package io.onder.rules;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The history of one cumulative register (import or export) of one device, turned into a continuous, never
+ * decreasing "continued" register so energy between any two instants is a difference.
+ *
+ * <p>Rules: readings are kept sorted by event time whatever order they arrive in. A reading flagged as a meter
+ * reset, or whose raw value is below its predecessor's (an unflagged reset), counts its whole raw value as energy
+ * since the previous reading: the reset is taken to have happened just after that reading, so nothing is lost.
+ * Between readings the register is interpolated linearly, rounding down; since every interval is the difference of
+ * two interpolated values, consecutive intervals add up exactly to the register's total change. Two readings at the
+ * same instant: the higher sequence number wins, whatever order they came in. A reading older than the horizon (the
+ * oldest reading kept after {@link #forgetBefore}) is refused as too late.
+ */
+public final class RegisterTimeline {
+
+    /** A stored reading of this register with its continued value. */
+    public record Point(long timeMillis, long seq, long raw, boolean reset, long continued) {}
+
+    public enum Accept { ACCEPTED, DUPLICATE, TOO_LATE }
+
+    private final ArrayList<Point> points;
+    private boolean pruned;
+
+    public RegisterTimeline() {
+        this.points = new ArrayList<>();
+    }
+
+    /** Restores a timeline from its stored points (for instance from operator state). */
+    public static RegisterTimeline restore(List<Point> points, boolean pruned) {
+        RegisterTimeline t = new RegisterTimeline();
+        t.points.addAll(points);
+        t.pruned = pruned;
+        return t;
+    }
+
+    public List<Point> points() {
+        return Collections.unmodifiableList(points);
+    }
+
+    public boolean pruned() {
+        return pruned;
+    }
+
+    public boolean isEmpty() {
+        return points.isEmpty();
+    }
+
+    public Accept add(long seq, long timeMillis, long raw, boolean reset) {
+        int i = search(timeMillis);
+        if (i >= 0) {
+            Point existing = points.get(i);
+            if (seq <= existing.seq()) return Accept.DUPLICATE;
+            if (i == 0 && pruned) return Accept.TOO_LATE;
+            points.set(i, new Point(timeMillis, seq, raw, reset, 0));
+            recomputeFrom(i);
+            return Accept.ACCEPTED;
+        }
+        int at = -i - 1;
+        if (at == 0 && pruned) return Accept.TOO_LATE;
+        for (Point p : points) {
+            if (p.seq() == seq) return Accept.DUPLICATE;
+        }
+        points.add(at, new Point(timeMillis, seq, raw, reset, 0));
+        recomputeFrom(at);
+        return Accept.ACCEPTED;
+    }
+
+    /** The continued register at an instant, interpolated; empty outside the span of the readings. */
+    public OptionalLong valueAt(long timeMillis) {
+        if (points.isEmpty()) return OptionalLong.empty();
+        int i = search(timeMillis);
+        if (i >= 0) return OptionalLong.of(points.get(i).continued());
+        int after = -i - 1;
+        if (after == 0 || after == points.size()) return OptionalLong.empty();
+        Point a = points.get(after - 1);
+        Point b = points.get(after);
+        long rise = b.continued() - a.continued();
+        long part = Money.mulDiv(rise, timeMillis - a.timeMillis(), b.timeMillis() - a.timeMillis());
+        return OptionalLong.of(a.continued() + part);
+    }
+
+    /** Energy between two instants, or empty when the readings do not yet bracket both. */
+    public OptionalLong energy(long fromMillis, long toMillis) {
+        if (toMillis < fromMillis) throw new IllegalArgumentException("interval ends before it starts");
+        OptionalLong from = valueAt(fromMillis);
+        OptionalLong to = valueAt(toMillis);
+        if (from.isEmpty() || to.isEmpty()) return OptionalLong.empty();
+        return OptionalLong.of(to.getAsLong() - from.getAsLong());
+    }
+
+    public OptionalLong firstTime() {
+        return points.isEmpty() ? OptionalLong.empty() : OptionalLong.of(points.get(0).timeMillis());
+    }
+
+    public OptionalLong lastTime() {
+        return points.isEmpty() ? OptionalLong.empty() : OptionalLong.of(points.get(points.size() - 1).timeMillis());
+    }
+
+    /** Drops readings no longer needed to answer for instants at or after the given one; keeps one at or before. */
+    public void forgetBefore(long timeMillis) {
+        int drop = 0;
+        while (drop + 1 < points.size() && points.get(drop + 1).timeMillis() <= timeMillis) drop++;
+        if (drop > 0) {
+            points.subList(0, drop).clear();
+            pruned = true;
+        }
+    }
+
+    private void recomputeFrom(int index) {
+        for (int k = index; k < points.size(); k++) {
+            Point p = points.get(k);
+            long continued;
+            if (k == 0) {
+                // The first reading anchors the continued register; after pruning it keeps its stored value.
+                continued = pruned ? p.continued() : p.raw();
+            } else {
+                Point prev = points.get(k - 1);
+                boolean restarted = p.reset() || p.raw() < prev.raw();
+                continued = Math.addExact(prev.continued(), restarted ? p.raw() : p.raw() - prev.raw());
+            }
+            points.set(k, new Point(p.timeMillis(), p.seq(), p.raw(), p.reset(), continued));
+        }
+    }
+
+    private int search(long timeMillis) {
+        int lo = 0, hi = points.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long t = points.get(mid).timeMillis();
+            if (t < timeMillis) lo = mid + 1;
+            else if (t > timeMillis) hi = mid - 1;
+            else return mid;
+        }
+        return -(lo + 1);
+    }
+}
