@@ -323,6 +323,27 @@ contract ChannelHub is EIP712, Ownable {
         return account == 0 ? 0 : _paidOf((account & MASK32) - 1);
     }
 
+    /// @notice For each owner, its index (type(uint256).max if it has none) and the cumulative S* paid to it: what a
+    ///         settler needs to build a batch, in one call.
+    /// @param owners the payees
+    function accountsOf(address[] calldata owners)
+        external
+        view
+        returns (uint256[] memory indices, uint256[] memory paid)
+    {
+        indices = new uint256[](owners.length);
+        paid = new uint256[](owners.length);
+        for (uint256 i = 0; i < owners.length; ++i) {
+            uint256 account = _accounts[owners[i]];
+            if (account == 0) {
+                indices[i] = type(uint256).max;
+            } else {
+                indices[i] = (account & MASK32) - 1;
+                paid[i] = _paidOf(indices[i]);
+            }
+        }
+    }
+
     /// @notice Cumulative S* paid to the owner with index `index`.
     /// @param index the owner's index
     function paidOfIndex(uint256 index) external view returns (uint256) {
