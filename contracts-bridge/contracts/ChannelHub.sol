@@ -22,8 +22,9 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 ///           and {redeem} can move them, and no role can take them back.
 ///
 ///         Storage, chosen for batch gas: each owner gets a dense index at first payment; the cumulative amount paid
-///         to index i is a 64-bit lane (i % 4) of slot i / 4, so a batch sorted by index rewrites one slot per four
-///         owners. Amounts are S* base units and fit a signed 64-bit integer off-chain.
+///         to index i is a 64-bit lane (i % 4) of the slot LANES_BASE + i / 4, so a batch sorted by index rewrites one
+///         slot per four owners; the operator, the owner count and the uncredited deposit share one slot, read and
+///         written once per batch. Amounts are S* base units and fit a signed 64-bit integer off-chain.
 contract ChannelHub is EIP712, Ownable {
     using SafeERC20 for IERC20;
 
@@ -34,30 +35,33 @@ contract ChannelHub is EIP712, Ownable {
 
     uint256 private constant MASK64 = 0xffffffffffffffff;
     uint256 private constant MASK32 = 0xffffffff;
+    /// @dev Start of the paid-lanes region: slot LANES_BASE + i / 4 holds the lanes of indices 4(i/4) .. 4(i/4) + 3.
+    ///      A hash-derived base (as in ERC-1967) keeps it clear of the compiler's layout; no keccak per access.
+    uint256 private constant LANES_BASE = uint256(keccak256("onder.ChannelHub.paidLanes")) - 1;
 
     /// @notice The S* token this hub pays in.
     IERC20 public immutable token;
     /// @notice The key that signs vouchers. Immutable, so a voucher once signed stays redeemable.
     address public immutable signer;
 
+    // These three share one slot: a batch reads and writes it once.
     /// @notice The account allowed to call {settleBatch}.
     address public operator;
-    /// @notice S* deposited and not yet credited to any owner.
-    uint256 public unallocated;
     /// @notice Owners registered so far; the next owner gets this index.
-    uint256 public ownerCount;
+    uint32 public ownerCount;
+    /// @notice S* deposited and not yet credited to any owner.
+    uint64 public unallocated;
 
     /// @dev Per owner: bits 0..31 = index + 1 (0 = not registered), bits 32..95 = cumulative amount withdrawn.
     mapping(address owner => uint256) private _accounts;
-    /// @dev Cumulative amount paid (credited) per owner index, four 64-bit lanes per slot.
-    mapping(uint256 slot => uint256) private _paidLanes;
 
     /// @notice `from` deposited `amount` S* for future payouts.
     event Deposited(address indexed from, uint256 amount);
     /// @notice `owner` got its dense index.
     event OwnerRegistered(address indexed owner, uint256 indexed index);
-    /// @notice One batch settled. `payouts` holds one 32-byte word per owner paid a non-zero difference:
-    ///         `index << 128 | cumulativeAmount << 64 | amountPaid`; owners resolve through {OwnerRegistered}.
+    /// @notice One batch settled. `payouts` holds one 12-byte record per owner paid a non-zero difference: uint32
+    ///         owner index, uint64 amount paid (big-endian); owners resolve through {OwnerRegistered}, their new
+    ///         cumulative amount through {paidOfIndex}.
     event BatchSettled(bytes32 indexed batchRef, uint256 payees, uint256 total, bytes payouts);
     /// @notice `owner` redeemed a voucher of `cumulativeAmount` and received `amount` S*.
     event VoucherRedeemed(address indexed owner, uint256 cumulativeAmount, uint256 amount);
@@ -117,7 +121,8 @@ contract ChannelHub is EIP712, Ownable {
     /// @param amount S* base units
     function deposit(uint256 amount) external {
         if (amount == 0) revert ChannelHubZeroAmount();
-        unallocated += amount;
+        if (amount > MASK64 - unallocated) revert ChannelHubAmountTooLarge(amount);
+        unallocated += uint64(amount);
         emit Deposited(msg.sender, amount);
         token.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -129,7 +134,7 @@ contract ChannelHub is EIP712, Ownable {
         if (to == address(0)) revert ChannelHubZeroAddress();
         uint256 available = unallocated;
         if (amount > available) revert ChannelHubInsufficientDeposit(amount, available);
-        unallocated = available - amount;
+        unallocated = uint64(available - amount);
         emit Reclaimed(to, amount);
         token.safeTransfer(to, amount);
     }
@@ -172,31 +177,27 @@ contract ChannelHub is EIP712, Ownable {
         if (badIndex != 0) revert ChannelHubUnknownIndex(badIndex - 1);
         uint256 available = unallocated;
         if (total > available) revert ChannelHubInsufficientDeposit(total, available);
-        unchecked {
-            unallocated = available - total;
-        }
+        unallocated = uint64(available - total);
         bytes32 topic = BatchSettled.selector;
         assembly ("memory-safe") {
-            // Event data is ABI-encoded (payees, total, bytes payouts); the payout words are already in place.
+            // Event data is ABI-encoded (payees, total, bytes payouts); the payout records are already in place.
+            let n := mul(payees, 12)
             mstore(head, payees)
             mstore(add(head, 0x20), total)
             mstore(add(head, 0x40), 0x60)
-            mstore(add(head, 0x60), shl(5, payees))
-            log2(head, add(0x80, shl(5, payees)), topic, batchRef)
+            mstore(add(head, 0x60), n)
+            log2(head, add(0x80, and(add(n, 31), not(31))), topic, batchRef)
         }
     }
 
-    /// @dev Credits every entry; writes the payout words from `head + 0x80` on (free memory, left for the caller's
+    /// @dev Credits every entry; writes the payout records from `head + 0x80` on (free memory, left for the caller's
     ///      log). badIndex is 1 + the first unknown index met, or 0. Each lanes slot is loaded once per run of
     ///      entries in it and stored once when the run ends.
     function _applyEntries(bytes calldata entries, uint256 count)
         private
         returns (uint256 payees, uint256 total, uint256 badIndex, uint256 head)
     {
-        uint256 lanesSlot;
-        assembly ("memory-safe") {
-            lanesSlot := _paidLanes.slot
-        }
+        uint256 lanesBase = LANES_BASE;
         assembly ("memory-safe") {
             head := mload(0x40)
             let out := add(head, 0x80)
@@ -214,9 +215,7 @@ contract ChannelHub is EIP712, Ownable {
                 if iszero(eq(shr(2, idx), curSlot)) {
                     if curKey { sstore(curKey, curVal) }
                     curSlot := shr(2, idx)
-                    mstore(0x00, curSlot)
-                    mstore(0x20, lanesSlot)
-                    curKey := keccak256(0x00, 0x40)
+                    curKey := add(lanesBase, curSlot)
                     curVal := sload(curKey)
                 }
                 let shift := shl(6, and(idx, 3))
@@ -226,13 +225,14 @@ contract ChannelHub is EIP712, Ownable {
                     curVal := or(and(curVal, not(shl(shift, MASK64))), shl(shift, word))
                     paid := sub(word, paid) // the amount paid now
                     total := add(total, paid)
-                    mstore(out, or(or(shl(128, idx), shl(64, word)), paid))
-                    out := add(out, 0x20)
+                    mstore(out, shl(160, or(shl(64, idx), paid)))
+                    out := add(out, 12)
                     payees := add(payees, 1)
                 }
             }
             if curKey { sstore(curKey, curVal) }
-            mstore(0x40, out) // keep the payout words ours until the caller logs them
+            mstore(out, 0) // zero padding of the last ABI word
+            mstore(0x40, add(out, 0x20)) // keep the payout records ours until the caller logs them
         }
     }
 
@@ -241,7 +241,8 @@ contract ChannelHub is EIP712, Ownable {
             _register(newOwners[i], count);
             ++count;
         }
-        ownerCount = count;
+        if (count > MASK32) revert ChannelHubAmountTooLarge(count);
+        ownerCount = uint32(count);
         return count;
     }
 
@@ -272,7 +273,7 @@ contract ChannelHub is EIP712, Ownable {
         uint256 account = _accounts[owner];
         if (account == 0) {
             uint256 index = ownerCount;
-            ownerCount = index + 1;
+            ownerCount = uint32(index + 1);
             _register(owner, index);
             account = index + 1;
         }
@@ -283,7 +284,7 @@ contract ChannelHub is EIP712, Ownable {
         uint256 available = unallocated;
         if (delta > available) revert ChannelHubInsufficientDeposit(delta, available);
 
-        unallocated = available - delta;
+        unallocated = uint64(available - delta);
         _setPaid(idx, cumulativeAmount);
         amount = cumulativeAmount - (account >> 32);
         _accounts[owner] = (cumulativeAmount << 32) | (account & MASK32);
@@ -376,12 +377,19 @@ contract ChannelHub is EIP712, Ownable {
     }
 
     function _paidOf(uint256 idx) private view returns (uint256) {
-        return (_paidLanes[idx >> 2] >> ((idx & 3) << 6)) & MASK64;
+        uint256 key = LANES_BASE + (idx >> 2);
+        uint256 lanes;
+        assembly ("memory-safe") {
+            lanes := sload(key)
+        }
+        return (lanes >> ((idx & 3) << 6)) & MASK64;
     }
 
     function _setPaid(uint256 idx, uint256 cumulativeAmount) private {
         uint256 shift = (idx & 3) << 6;
-        uint256 slot = idx >> 2;
-        _paidLanes[slot] = (_paidLanes[slot] & ~(MASK64 << shift)) | (cumulativeAmount << shift);
+        uint256 key = LANES_BASE + (idx >> 2);
+        assembly ("memory-safe") {
+            sstore(key, or(and(sload(key), not(shl(shift, MASK64))), shl(shift, cumulativeAmount)))
+        }
     }
 }

@@ -81,6 +81,11 @@ public final class Chain implements AutoCloseable {
 
   public record Fees(BigInteger maxFeePerGas, BigInteger maxPriorityFeePerGas) {}
 
+  /** The latest block's gas limit: no transaction may ask for more. */
+  public BigInteger blockGasLimit() throws IOException {
+    return web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock().getGasLimit();
+  }
+
   /** The nonce of the sender's next transaction, counting those already in the node's pool. */
   public BigInteger pendingNonce() throws IOException {
     return web3j.ethGetTransactionCount(sender.getAddress(), DefaultBlockParameterName.PENDING).send().getTransactionCount();

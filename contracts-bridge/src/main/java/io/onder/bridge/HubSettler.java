@@ -74,7 +74,8 @@ public final class HubSettler {
   }
 
   private TxResult submit(String data, BigInteger gasEstimate, BatchPlan plan) throws IOException {
-    BigInteger gasLimit = gasEstimate.multiply(BigInteger.valueOf(6)).divide(BigInteger.valueOf(5)).add(BigInteger.valueOf(20_000));
+    BigInteger gasLimit = gasEstimate.multiply(BigInteger.valueOf(6)).divide(BigInteger.valueOf(5)).add(BigInteger.valueOf(20_000))
+        .min(chain.blockGasLimit());
     String txHash = chain.send(chain.pendingNonce(), hub.getContractAddress(), data, gasLimit, chain.fees());
     return result(chain.awaitReceipt(txHash), plan.entries().size(), plan.newOwners().size());
   }
