@@ -3,6 +3,8 @@ package io.onder.flink.quality;
 /** Energy of one device in one closed interval, before quality: what the feeder step collects. A Flink POJO. */
 public class DeviceEnergy {
   public String deviceId;
+  /** Set from the registry after the device step. */
+  public String feederId;
   public long intervalStart;
   public long intervalEnd;
   public long importMilliWh;

@@ -1,0 +1,37 @@
+package io.onder.flink;
+
+import java.io.Serializable;
+import java.util.Map;
+import org.apache.flink.util.ParameterTool;
+
+/** What every Onder job is told on its command line, with the defaults of the local stack. */
+public record JobArgs(String kafka, String cassandra, String keyspace, String topicPrefix, String rulebook, long intervalMillis,
+    long graceMillis, long outOfOrdernessMillis, long idlenessMillis, long checkpointMillis, String groupPrefix,
+    ParameterTool all) implements Serializable {
+
+  public static JobArgs parse(String[] args) {
+    ParameterTool p = ParameterTool.fromArgs(args);
+    return new JobArgs(
+        p.get("kafka", "127.0.0.1:19092"),
+        p.get("cassandra", "127.0.0.1:19042"),
+        p.get("keyspace", "onder"),
+        p.get("topic-prefix", ""),
+        p.get("rulebook", "onder-flex-2025.1"),
+        p.getLong("interval-seconds", 60) * 1000,
+        p.getLong("grace-seconds", 0) * 1000,
+        p.getLong("out-of-orderness-seconds", 5) * 1000,
+        p.getLong("idleness-seconds", 5) * 1000,
+        p.getLong("checkpoint-ms", 5000),
+        p.get("group-prefix", "onder"),
+        p);
+  }
+
+  public static JobArgs of(Map<String, String> values) {
+    String[] a = values.entrySet().stream().flatMap(e -> java.util.stream.Stream.of("--" + e.getKey(), e.getValue())).toArray(String[]::new);
+    return parse(a);
+  }
+
+  public String topic(String name) {
+    return topicPrefix + name;
+  }
+}

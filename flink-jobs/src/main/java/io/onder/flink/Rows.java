@@ -1,0 +1,42 @@
+package io.onder.flink;
+
+import io.onder.avro.DeviceIntervalEnergy;
+import io.onder.avro.FeederIntervalState;
+import io.onder.flink.io.CassandraSink.RowMapper;
+
+/** How the jobs' records become Cassandra rows: idempotent upserts keyed by what the record is about. */
+public final class Rows {
+  private Rows() {}
+
+  public static final RowMapper<DeviceIntervalEnergy> DEVICE_INTERVAL = new RowMapper<>() {
+    @Override
+    public String cql(String ks) {
+      return "INSERT INTO " + ks + ".device_interval (device_id, day, interval_start, import_milli_wh, export_milli_wh, "
+          + "import_clean, import_local, export_clean, export_local, stress, stress_level, revision) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+    }
+
+    @Override
+    public Object[] values(DeviceIntervalEnergy e) {
+      return new Object[] {e.getDeviceId(), Days.of(e.getIntervalStart()), e.getIntervalStart(), e.getImportMilliWh(), e.getExportMilliWh(),
+          e.getImportQuality().getClean(), e.getImportQuality().getLocal(), e.getExportQuality().getClean(), e.getExportQuality().getLocal(),
+          e.getImportQuality().getStress().name(), e.getImportQuality().getStressLevel(), e.getRevision()};
+    }
+  };
+
+  public static final RowMapper<FeederIntervalState> FEEDER_INTERVAL = new RowMapper<>() {
+    @Override
+    public String cql(String ks) {
+      return "INSERT INTO " + ks + ".feeder_interval (feeder_id, day, interval_start, substation_id, region_id, import_milli_wh, "
+          + "export_milli_wh, net_w, capacity_w, reverse_flow_limit_w, local_match, clean_share, stress, stress_level, "
+          + "devices_reporting, avg_voltage_v, avg_frequency_hz, revision) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    }
+
+    @Override
+    public Object[] values(FeederIntervalState f) {
+      return new Object[] {f.getFeederId(), Days.of(f.getIntervalStart()), f.getIntervalStart(), f.getSubstationId(), f.getRegionId(),
+          f.getImportMilliWh(), f.getExportMilliWh(), f.getNetW(), f.getCapacityW(), f.getReverseFlowLimitW(), f.getLocalMatch(),
+          f.getCleanShare(), f.getStress().name(), f.getStressLevel(), f.getDevicesReporting(), f.getAvgVoltageV(),
+          f.getAvgFrequencyHz(), f.getRevision()};
+    }
+  };
+}

@@ -1,0 +1,149 @@
+package io.onder.flink.quality;
+
+import io.onder.avro.DeviceIntervalEnergy;
+import io.onder.avro.FeederIntervalState;
+import io.onder.avro.Quality;
+import io.onder.avro.StressKind;
+import io.onder.flink.registry.Registry;
+import io.onder.flink.registry.RegistryHolder;
+import io.onder.rules.BatteryCleanStock;
+import io.onder.rules.DeviceFlow;
+import io.onder.rules.EnergySource;
+import io.onder.rules.FeederQuality;
+import io.onder.rules.FeederTopology;
+import io.onder.rules.Intervals;
+import io.onder.rules.QualityVector;
+import io.onder.rules.Rulebook;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per feeder and interval: gathers every device's energy, then, once the watermark passes the interval's end plus
+ * a grace period, computes the quality of every device's energy and the feeder's state with {@link FeederQuality},
+ * and moves each battery's clean stock. Emits one {@link DeviceIntervalEnergy} per device (main output) and one
+ * {@link FeederIntervalState} (side output). Pending intervals are removed once emitted.
+ */
+public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceEnergy, DeviceIntervalEnergy> {
+  private static final long serialVersionUID = 1L;
+  public static final OutputTag<FeederIntervalState> FEEDER_STATE = new OutputTag<>("feeder-state") {};
+
+  private final RegistryHolder registry;
+  private final String rulebookVersion;
+  private final long intervalMillis;
+  private final long graceMillis;
+  private final long gridCleanPpm;
+  private transient MapState<String, DeviceEnergy> pending;
+  private transient MapState<String, BatteryStockState> stocks;
+  private transient FeederQuality quality;
+
+  public FeederIntervalFunction(RegistryHolder registry, String rulebookVersion, long intervalMillis, long graceMillis, long gridCleanPpm) {
+    this.registry = registry;
+    this.rulebookVersion = rulebookVersion;
+    this.intervalMillis = intervalMillis;
+    this.graceMillis = graceMillis;
+    this.gridCleanPpm = gridCleanPpm;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING, Types.POJO(DeviceEnergy.class)));
+    stocks = getRuntimeContext().getMapState(new MapStateDescriptor<>("battery-stock", Types.STRING, Types.POJO(BatteryStockState.class)));
+    Rulebook rules = Rulebooks.load(rulebookVersion);
+    quality = new FeederQuality(rules.quality(), new Intervals(intervalMillis));
+  }
+
+  static String key(long intervalStart, String deviceId) {
+    return intervalStart + "/" + deviceId;
+  }
+
+  @Override
+  public void processElement(DeviceEnergy e, Context ctx, Collector<DeviceIntervalEnergy> out) throws Exception {
+    pending.put(key(e.intervalStart, e.deviceId), e);
+    ctx.timerService().registerEventTimeTimer(e.intervalEnd + graceMillis);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceIntervalEnergy> out) throws Exception {
+    long start = timestamp - graceMillis - intervalMillis;
+    List<DeviceEnergy> energies = new ArrayList<>();
+    Iterator<Map.Entry<String, DeviceEnergy>> it = pending.iterator();
+    while (it.hasNext()) {
+      DeviceEnergy e = it.next().getValue();
+      if (e.intervalStart == start) energies.add(e);
+    }
+    if (energies.isEmpty()) return;
+    energies.sort((a, b) -> a.deviceId.compareTo(b.deviceId)); // deterministic order, so replays compute the same
+
+    Registry reg = registry.get();
+    Registry.Feeder f = reg.feeder(ctx.getCurrentKey());
+    FeederTopology topology = new FeederTopology(f.feederId(), f.substationId(), f.regionId(), f.distributor(), f.capacityW(), f.reverseFlowLimitW());
+
+    List<DeviceFlow> flows = new ArrayList<>(energies.size());
+    for (DeviceEnergy e : energies) {
+      EnergySource source = source(e.exportSource);
+      long storageClean = 0;
+      if (source == EnergySource.BATTERY || source == EnergySource.V2G) {
+        BatteryStockState s = stocks.get(e.deviceId);
+        storageClean = s == null ? 0 : s.toStock().cleanPpm();
+      }
+      flows.add(new DeviceFlow(e.deviceId, e.importMilliWh, e.exportMilliWh, source, storageClean));
+    }
+    FeederQuality.FeederInterval fi = quality.compute(topology, start, gridCleanPpm, flows);
+
+    StressKind stress = StressKind.valueOf(fi.stress().name());
+    for (int i = 0; i < energies.size(); i++) {
+      DeviceEnergy e = energies.get(i);
+      FeederQuality.DeviceQuality q = fi.devices().get(i);
+      Registry.Device d = reg.device(e.deviceId);
+      if (d != null && ("battery".equals(d.kind()) || source(e.exportSource) == EnergySource.BATTERY)) {
+        BatteryStockState s = stocks.get(e.deviceId);
+        BatteryCleanStock stock = s == null ? new BatteryCleanStock() : s.toStock();
+        stock.step(e.importMilliWh, q.importQuality().cleanPpm(), fi.stress(), e.exportMilliWh);
+        if (!Double.isNaN(e.socPercent) && e.socPercent <= 0) stock.empty();
+        stocks.put(e.deviceId, BatteryStockState.of(stock));
+      }
+      out.collect(DeviceIntervalEnergy.newBuilder()
+          .setDeviceId(e.deviceId).setOwnerAddress(d == null ? "" : d.owner()).setKind(d == null ? "unknown" : d.kind())
+          .setFeederId(f.feederId()).setSubstationId(f.substationId()).setRegionId(f.regionId())
+          .setIntervalStart(Instant.ofEpochMilli(e.intervalStart)).setIntervalEnd(Instant.ofEpochMilli(e.intervalEnd))
+          .setImportMilliWh(e.importMilliWh).setExportMilliWh(e.exportMilliWh)
+          .setExportSource(io.onder.avro.EnergySource.valueOf(source(e.exportSource).name()))
+          .setImportQuality(avro(q.importQuality())).setExportQuality(avro(q.exportQuality()))
+          .setSocPercent(Double.isNaN(e.socPercent) ? null : e.socPercent)
+          .build());
+      pending.remove(key(start, e.deviceId));
+    }
+    ctx.output(FEEDER_STATE, FeederIntervalState.newBuilder()
+        .setFeederId(f.feederId()).setSubstationId(f.substationId()).setRegionId(f.regionId())
+        .setIntervalStart(Instant.ofEpochMilli(start)).setIntervalEnd(Instant.ofEpochMilli(start + intervalMillis))
+        .setImportMilliWh(fi.importMilliWh()).setExportMilliWh(fi.exportMilliWh()).setNetW(fi.netW())
+        .setCapacityW(f.capacityW()).setReverseFlowLimitW(f.reverseFlowLimitW())
+        .setLocalMatch(fi.localMatchPpm() / 1e6).setCleanShare(fi.cleanSharePpm() / 1e6)
+        .setStress(stress).setStressLevel(fi.stressLevelPpm() / 1e6).setDevicesReporting(energies.size())
+        .build());
+  }
+
+  static EnergySource source(String s) {
+    if (s == null) return EnergySource.UNKNOWN;
+    try {
+      return EnergySource.valueOf(s.toUpperCase());
+    } catch (IllegalArgumentException e) {
+      return EnergySource.UNKNOWN;
+    }
+  }
+
+  static Quality avro(QualityVector q) {
+    return Quality.newBuilder().setClean(q.clean()).setLocal(q.local()).setStress(StressKind.valueOf(q.stress().name()))
+        .setStressLevel(q.stressLevel()).build();
+  }
+}
