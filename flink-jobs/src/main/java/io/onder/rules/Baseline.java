@@ -8,8 +8,9 @@ import java.util.TreeMap;
  * A device's baseline for a DR event: the net import per interval it would have had without the event.
  *
  * <p>Rules: the average net import of the device's intervals in the window of N intervals just before the event's
- * start, leaving out intervals that start at or after the event was announced (load raised after hearing of the
- * event must not inflate the baseline). Adjusted for the same day: the average of the last A intervals kept minus
+ * start. For a short-notice event (announced inside that window) the intervals starting at or after the announcement
+ * are left out, so load raised after hearing of the event cannot inflate the baseline; an event announced earlier
+ * uses the whole window, and the adjustment cap bounds what raising load before it could gain. Adjusted for the same day: the average of the last A intervals kept minus
  * the window average, capped at ±cap × |window average|. Fewer than the minimum number of intervals with readings:
  * no baseline, so the delivery cannot be verified and is not paid. Averages round toward negative infinity.
  */
@@ -31,11 +32,12 @@ public final class Baseline {
     public OptionalLong of(DrEventSpec event, Map<Long, Long> netImportByIntervalStart) {
         long windowEnd = intervals.startOf(event.startMillis());
         long windowStart = windowEnd - rules.baselineWindowIntervals() * intervals.lengthMillis();
+        boolean announcedInWindow = event.announcedAtMillis() > windowStart;
         TreeMap<Long, Long> kept = new TreeMap<>();
         for (Map.Entry<Long, Long> e : netImportByIntervalStart.entrySet()) {
             long start = e.getKey();
             if (start < windowStart || start >= windowEnd) continue;
-            if (start >= event.announcedAtMillis()) continue;
+            if (announcedInWindow && start >= event.announcedAtMillis()) continue;
             kept.put(start, e.getValue());
         }
         if (kept.isEmpty() || kept.size() < rules.baselineMinIntervals()) return OptionalLong.empty();

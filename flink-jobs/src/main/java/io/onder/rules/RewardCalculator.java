@@ -123,7 +123,11 @@ public final class RewardCalculator {
                         fee, c.totalMilliWh(), c.intervalStart(), period));
     }
 
-    /** A capital contributor's credits entering the pool. */
+    /**
+     * A capital contributor's credits entering the pool. The contributor paid for them outside this ledger (S*
+     * bought on the market's curve), so the funding line sits on a MARKET-kind account {@code contributor:<address>},
+     * never on the contributor's payee account: a contributor who also owns devices is not docked what it is owed.
+     */
     public List<LedgerLine> contribution(SubsidyPool pool, String contributionId, String contributorAddress,
                                          long amount, long atMillis) {
         if (amount <= 0) throw new IllegalArgumentException("contribution must be positive");
@@ -131,7 +135,8 @@ public final class RewardCalculator {
         long period = rulebook.settlement().indexOf(atMillis);
         pool.credit(amount);
         return List.of(
-                line(cause, RewardReason.FUNDING, "funding", contributorAddress, AccountKind.OWNER, null, -amount, 0,
+                line(cause, RewardReason.FUNDING, "funding", "contributor:" + contributorAddress, AccountKind.MARKET, null,
+                        -amount, 0,
                         atMillis, period),
                 line(cause, RewardReason.FUNDING, "pool", pool.account(), AccountKind.SUBSIDY_POOL, null, amount, 0,
                         atMillis, period));
