@@ -14,6 +14,13 @@ public record DeviceInterval(String deviceId, String ownerAddress, String feeder
         if (exportQuality == null) exportQuality = QualityVector.NONE;
     }
 
+    /** The reward input for one device of a computed feeder interval. */
+    public static DeviceInterval of(FeederQuality.DeviceQuality q, String ownerAddress, String feederId,
+                                    long intervalStart) {
+        return new DeviceInterval(q.deviceId(), ownerAddress, feederId, intervalStart, q.importMilliWh(),
+                q.exportMilliWh(), q.exportSource(), q.importQuality(), q.exportQuality());
+    }
+
     /** The clean energy this device produced (storage releases excluded: that energy was counted when produced). */
     public long cleanProducedMilliWh() {
         return exportSource.isStorage() ? 0 : Money.ofPpm(exportMilliWh, exportQuality.cleanPpm());
