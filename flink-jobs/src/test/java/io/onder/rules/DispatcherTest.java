@@ -30,7 +30,7 @@ class DispatcherTest {
     void dispatch_covers_the_target_with_the_margin_asking_the_last_device_only_for_what_is_missing() {
         // goal 10 000 × 1.1 = 11 000: a 5 000, b 5 000, c the missing 1 000
         Plan plan = DISPATCHER.dispatch(reduce(10_000), List.of(
-                c("c", 5_000, 1_000_000, 0, NEVER), c("a", 5_000, 1_000_000, 0, NEVER), c("b", 5_000, 1_000_000, 0, NEVER)), 99);
+                c("c", 5_000, 1_000_000, 0, 3), c("a", 5_000, 1_000_000, 0, 1), c("b", 5_000, 1_000_000, 0, 2)), 99);
         assertThat(plan.commands()).extracting(DeviceCommand::deviceId, DeviceCommand::requestedW)
                 .containsExactly(tuple("a", 5_000L), tuple("b", 5_000L), tuple("c", 1_000L));
         assertThat(plan.goalExpectedW()).isEqualTo(11_000);
@@ -78,6 +78,39 @@ class DispatcherTest {
         Plan plan = DISPATCHER.dispatch(reduce(200_000), pool, 0);
         Collections.shuffle(pool, new Random(6));
         assertThat(DISPATCHER.dispatch(reduce(200_000), pool, 0)).isEqualTo(plan);
+    }
+
+    @Test
+    void among_otherwise_equal_devices_a_different_one_goes_first_in_each_event() {
+        List<Candidate> pool = new ArrayList<>();
+        for (int i = 0; i < 50; i++) pool.add(c("d" + i, 1_000, 1_000_000, 0, NEVER));
+        Set<String> firstAsked = new java.util.TreeSet<>();
+        for (int e = 0; e < 5; e++) {
+            DrEventSpec event = new DrEventSpec("ev-" + e, "u", DrDirection.REDUCE, 500, 0, 60_000, 1, 0);
+            String first = DISPATCHER.dispatch(event, pool, 0).commands().get(0).deviceId();
+            assertThat(DISPATCHER.dispatch(event, pool, 0).commands().get(0).deviceId()).isEqualTo(first);
+            firstAsked.add(first);
+        }
+        assertThat(firstAsked).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void the_packed_ranking_and_the_comparator_for_huge_pools_agree() {
+        // band width 1 ppm: 10^6 bands need 20 bits; 16 383 devices pack (20 + 3 × 14 = 62 bits), 16 384 do not
+        java.util.Properties p = Rulebook.defaultProperties();
+        p.setProperty("dr.reliability.band.ppm", "1");
+        Dispatcher fine = new Dispatcher(Rulebook.load(p).dr());
+        List<Candidate> pool = new ArrayList<>();
+        Random rnd = new Random(11);
+        for (int i = 0; i < 16_383; i++) {
+            pool.add(c("d" + i, 100 + rnd.nextInt(5_000), 900_000 + rnd.nextInt(3) * 50_000, rnd.nextInt(3),
+                    rnd.nextInt(3) == 0 ? NEVER : rnd.nextInt(5)));
+        }
+        Plan packed = fine.dispatch(reduce(5_000_000), pool, 0);
+        pool.add(c("never-reached", 100, 1, 1_000_000, 0));
+        Plan compared = fine.dispatch(reduce(5_000_000), pool, 0);
+        assertThat(packed.commands()).hasSizeGreaterThan(100);
+        assertThat(compared).isEqualTo(packed);
     }
 
     @Test
