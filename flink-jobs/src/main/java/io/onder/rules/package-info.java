@@ -34,7 +34,8 @@
  *       {@code fund/<contribution>}; the rulebook version is not part of the id, so a replay under another rulebook
  *       joins line by line to report the difference; corrections append {@code /r<revision>}.</li>
  *   <li><b>Dispatch</b> ({@link io.onder.rules.Dispatcher}): goal = target × (1 + margin) of reliability-weighted
- *       delivery; rank by reliability band, cost, last asked, device id; last device asked only for the remainder;
+ *       delivery; rank by reliability band, cost, last asked, then a hash of
+ *       (event, device) so equal devices take turns across events, then device id; last device asked only for the remainder;
  *       re-dispatch asks devices not yet commanded for the shortfall.</li>
  *   <li><b>Baseline</b> ({@link io.onder.rules.Baseline}): mean of the N intervals before the start, additive
  *       adjustment to the last A intervals capped at ±cap × |mean|; for short-notice events the intervals after the
