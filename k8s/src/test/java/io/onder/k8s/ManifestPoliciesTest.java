@@ -210,6 +210,27 @@ class ManifestPoliciesTest {
     assertThat(dc.path("size").asInt()).isGreaterThanOrEqualTo(3);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "production"})
+  void every_onder_image_is_described_by_a_containerfile(String overlay) throws Exception {
+    List<JsonNode> rs = Rendered.overlay(overlay);
+    Set<String> images = new TreeSet<>();
+    Rendered.ofKind(rs, "Deployment").forEach(d -> containers(d.path("spec").path("template"))
+        .forEach(c -> images.add(c.path("image").asText())));
+    Rendered.ofKind(rs, "FlinkDeployment").forEach(fd -> images.add(fd.path("spec").path("image").asText()));
+    List<String> ours = images.stream().filter(i -> i.startsWith("onder/")).toList();
+    assertThat(ours).containsExactlyInAnyOrder("onder/contracts-bridge:0.1.0", "onder/flink-jobs:0.1.0", "onder/ingest:0.1.0");
+    for (String image : ours) {
+      String name = image.substring("onder/".length(), image.indexOf(':'));
+      Path file = Rendered.K8S.resolve("images").resolve(name + ".Containerfile");
+      assertThat(file).as(image).exists();
+      assertThat(Files.readString(file)).contains("-t " + image);
+    }
+    String flinkImage = Files.readString(Rendered.K8S.resolve("images/flink-jobs.Containerfile"));
+    Rendered.ofKind(rs, "FlinkDeployment").forEach(fd -> assertThat(flinkImage)
+        .contains(fd.path("spec").path("job").path("jarURI").asText().substring("local://".length())));
+  }
+
   private static Stream<JsonNode> iterate(JsonNode array) {
     List<JsonNode> out = new ArrayList<>();
     array.forEach(out::add);
