@@ -1,0 +1,128 @@
+package io.onder.bridge;
+
+import io.onder.avro.OwedAmount;
+import io.onder.avro.ReceiptStatus;
+import io.onder.avro.SettlementBatch;
+import io.onder.avro.SettlementReceipt;
+import io.onder.bridge.contracts.ChannelHub;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settlement batches in, tokens to owners out. For each {@link SettlementBatch}: check it, sign every owner's
+ * cumulative voucher and store it (so each owner can exit on its own even if the next step never happens), settle
+ * what is still due on chain, then publish a {@link SettlementReceipt} per transaction to Kafka and Cassandra, and
+ * only then commit the batch's offset.
+ *
+ * <p>Crash safety: every step is safe to repeat. Vouchers are re-signed identically; what to pay is planned from
+ * the chain's own "already paid", so a batch handled again after kill -9 pays only what is still due (nothing if
+ * its transaction was mined), and its receipts are then rebuilt from the hub's BatchSettled events.
+ */
+public final class SettlementBridge {
+  private static final Logger LOG = LoggerFactory.getLogger(SettlementBridge.class);
+
+  private final Chain chain;
+  private final ChannelHub hub;
+  private final VoucherSigner signer;
+  private final HubSettler settler;
+  private final SettlementStore store;
+  private final Producer<String, SettlementReceipt> receipts;
+  private final String receiptsTopic;
+  private final long fromBlock;
+  private final Clock clock;
+
+  public SettlementBridge(Chain chain, ChannelHub hub, VoucherSigner signer, SettlementStore store,
+      Producer<String, SettlementReceipt> receipts, String receiptsTopic, long fromBlock, int maxOwnersPerTx, Clock clock) {
+    this.chain = chain;
+    this.hub = hub;
+    this.signer = signer;
+    this.settler = new HubSettler(chain, hub, new BatchPlanner(hub, maxOwnersPerTx, Math.max(1, maxOwnersPerTx / 2)));
+    this.store = store;
+    this.receipts = receipts;
+    this.receiptsTopic = receiptsTopic;
+    this.fromBlock = fromBlock;
+    this.clock = clock;
+  }
+
+  /** Handles one batch end to end. Safe to call again for the same batch at any point. */
+  public List<SettlementReceipt> handle(SettlementBatch batch) throws Exception {
+    String batchId = batch.getBatchId();
+    List<Owed> owed = new ArrayList<>(batch.getOwed().size());
+    long sum = 0;
+    for (OwedAmount o : batch.getOwed()) {
+      owed.add(new Owed(o.getOwner(), o.getCumulativeAmount()));
+      sum = Math.addExact(sum, o.getCumulativeAmount());
+    }
+    if (sum != batch.getTotalCumulative()) {
+      throw new IllegalArgumentException("batch " + batchId + ": owed amounts sum to " + sum + ", batch says " + batch.getTotalCumulative());
+    }
+    List<Voucher> vouchers = new ArrayList<>(owed.size());
+    for (Owed o : owed) vouchers.add(signer.sign(o.owner(), o.cumulativeAmount()));
+    store.putVouchers(vouchers, batchId, clock.instant());
+
+    List<HubSettler.TxResult> txs = settler.settle(batchId, owed);
+    if (txs.isEmpty()) txs = settler.onChain(batchId, fromBlock); // settled before a crash: rebuild its receipts
+    List<SettlementReceipt> out = new ArrayList<>();
+    for (HubSettler.TxResult t : txs) {
+      SettlementReceipt r = SettlementReceipt.newBuilder()
+          .setBatchId(batchId).setChainId(chain.chainId()).setHub(hub.getContractAddress().toLowerCase())
+          .setTxHash(t.txHash()).setBlockNumber(t.blockNumber()).setGasUsed(t.gasUsed()).setPayees(t.payees())
+          .setPaidTotal(t.paidTotal()).setStatus(t.confirmed() ? ReceiptStatus.CONFIRMED : ReceiptStatus.REVERTED)
+          .setConfirmedAt(clock.instant()).build();
+      receipts.send(new ProducerRecord<>(receiptsTopic, batchId, r)).get();
+      store.putReceipt(r);
+      out.add(r);
+    }
+    LOG.info("batch {}: {} owner(s), {} voucher(s) stored, {} transaction(s)", batchId, owed.size(), vouchers.size(), out.size());
+    return out;
+  }
+
+  /**
+   * Consumes batches until {@code stop} is set. The offset of a batch is committed only after it was fully handled,
+   * so after a crash the batch is handled again (harmlessly). A batch that fails is retried; one that is malformed
+   * is logged and skipped.
+   */
+  public void run(Consumer<String, SettlementBatch> consumer, String batchesTopic, AtomicBoolean stop) {
+    consumer.subscribe(List.of(batchesTopic));
+    while (!stop.get()) {
+      for (ConsumerRecord<String, SettlementBatch> rec : consumer.poll(Duration.ofMillis(200))) {
+        while (!stop.get()) {
+          try {
+            handle(rec.value());
+            break;
+          } catch (IllegalArgumentException e) {
+            LOG.error("skipping malformed batch at offset {}: {}", rec.offset(), e.getMessage());
+            break;
+          } catch (Exception e) {
+            LOG.warn("batch {} failed, retrying: {}", rec.key(), e.toString());
+            pause(Duration.ofSeconds(1), stop);
+          }
+        }
+        if (stop.get()) return;
+        consumer.commitSync(java.util.Map.of(new org.apache.kafka.common.TopicPartition(rec.topic(), rec.partition()),
+            new org.apache.kafka.clients.consumer.OffsetAndMetadata(rec.offset() + 1)));
+      }
+    }
+  }
+
+  private static void pause(Duration d, AtomicBoolean stop) {
+    long end = System.nanoTime() + d.toNanos();
+    while (!stop.get() && System.nanoTime() < end) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stop.set(true);
+      }
+    }
+  }
+}
