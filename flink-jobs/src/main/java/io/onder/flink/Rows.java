@@ -2,6 +2,11 @@ package io.onder.flink;
 
 import io.onder.avro.DeviceIntervalEnergy;
 import io.onder.avro.FeederIntervalState;
+import io.onder.avro.OwedAmount;
+import io.onder.avro.RewardEntry;
+import io.onder.avro.SettlementBatch;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
 import io.onder.flink.io.CassandraSink.RowMapper;
 
 /** How the jobs' records become Cassandra rows: idempotent upserts keyed by what the record is about. */
@@ -37,6 +42,56 @@ public final class Rows {
           f.getImportMilliWh(), f.getExportMilliWh(), f.getNetW(), f.getCapacityW(), f.getReverseFlowLimitW(), f.getLocalMatch(),
           f.getCleanShare(), f.getStress().name(), f.getStressLevel(), f.getDevicesReporting(), f.getAvgVoltageV(),
           f.getAvgFrequencyHz(), f.getRevision()};
+    }
+  };
+
+  public static final RowMapper<RewardEntry> LEDGER = new RowMapper<>() {
+    @Override
+    public String cql(String ks) {
+      return "INSERT INTO " + ks + ".ledger (account, settlement_period, entry_id, account_kind, device_id, reason, amount, "
+          + "energy_milli_wh, interval_start, rulebook_version) VALUES (?,?,?,?,?,?,?,?,?,?)";
+    }
+
+    @Override
+    public Object[] values(RewardEntry e) {
+      return new Object[] {e.getAccount(), e.getSettlementPeriod(), e.getEntryId(), e.getAccountKind().name(), e.getDeviceId(),
+          e.getReason().name(), e.getAmount(), e.getEnergyMilliWh(), e.getIntervalStart(), e.getRulebookVersion()};
+    }
+  };
+
+  /** One row per payee of a batch: what the ledger owes it in total, as of that batch. */
+  public static final class OwedRow implements java.io.Serializable {
+    public String owner;
+    public long cumulative;
+    public long period;
+    public String batchId;
+
+    public OwedRow() {}
+  }
+
+  public static final class OwedRows implements FlatMapFunction<SettlementBatch, OwedRow> {
+    @Override
+    public void flatMap(SettlementBatch b, Collector<OwedRow> out) {
+      for (OwedAmount o : b.getOwed()) {
+        OwedRow r = new OwedRow();
+        r.owner = o.getOwner();
+        r.cumulative = o.getCumulativeAmount();
+        r.period = b.getSettlementPeriod();
+        r.batchId = b.getBatchId();
+        out.collect(r);
+      }
+    }
+  }
+
+  public static final RowMapper<OwedRow> OWED = new RowMapper<>() {
+    @Override
+    public String cql(String ks) {
+      return "INSERT INTO " + ks + ".owed (owner_address, cumulative_amount, settlement_period, batch_id) VALUES (?,?,?,?)";
+    }
+
+    @Override
+    public Object[] values(OwedRow r) {
+      return new Object[] {r.owner, r.cumulative, r.period, r.batchId};
     }
   };
 }

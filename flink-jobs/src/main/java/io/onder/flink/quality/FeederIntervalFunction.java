@@ -105,10 +105,11 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
       DeviceEnergy e = energies.get(i);
       FeederQuality.DeviceQuality q = fi.devices().get(i);
       Registry.Device d = reg.device(e.deviceId);
+      long shiftable = 0;
       if (d != null && ("battery".equals(d.kind()) || source(e.exportSource) == EnergySource.BATTERY)) {
         BatteryStockState s = stocks.get(e.deviceId);
         BatteryCleanStock stock = s == null ? new BatteryCleanStock() : s.toStock();
-        stock.step(e.importMilliWh, q.importQuality().cleanPpm(), fi.stress(), e.exportMilliWh);
+        shiftable = stock.step(e.importMilliWh, q.importQuality().cleanPpm(), fi.stress(), e.exportMilliWh).shiftableMilliWh();
         if (!Double.isNaN(e.socPercent) && e.socPercent <= 0) stock.empty();
         stocks.put(e.deviceId, BatteryStockState.of(stock));
       }
@@ -120,6 +121,7 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
           .setExportSource(io.onder.avro.EnergySource.valueOf(source(e.exportSource).name()))
           .setImportQuality(avro(q.importQuality())).setExportQuality(avro(q.exportQuality()))
           .setSocPercent(Double.isNaN(e.socPercent) ? null : e.socPercent)
+          .setShiftableReleasedMilliWh(shiftable)
           .build());
       pending.remove(key(start, e.deviceId));
     }
@@ -130,6 +132,7 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
         .setCapacityW(f.capacityW()).setReverseFlowLimitW(f.reverseFlowLimitW())
         .setLocalMatch(fi.localMatchPpm() / 1e6).setCleanShare(fi.cleanSharePpm() / 1e6)
         .setStress(stress).setStressLevel(fi.stressLevelPpm() / 1e6).setDevicesReporting(energies.size())
+        .setLeavingMilliWh(fi.leavingMilliWh()).setEnteringMilliWh(fi.enteringMilliWh())
         .build());
   }
 
@@ -144,6 +147,6 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
 
   static Quality avro(QualityVector q) {
     return Quality.newBuilder().setClean(q.clean()).setLocal(q.local()).setStress(StressKind.valueOf(q.stress().name()))
-        .setStressLevel(q.stressLevel()).build();
+        .setStressLevel(q.stressLevel()).setLocalClean(q.localCleanPpm() / 1e6).build();
   }
 }

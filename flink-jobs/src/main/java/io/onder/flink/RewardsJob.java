@@ -1,0 +1,93 @@
+package io.onder.flink;
+
+import io.onder.avro.DeviceIntervalEnergy;
+import io.onder.avro.FeederIntervalState;
+import io.onder.avro.RewardEntry;
+import io.onder.avro.SettlementBatch;
+import io.onder.flink.io.AvroKafka;
+import io.onder.flink.io.CassandraSink;
+import io.onder.flink.registry.RegistryHolder;
+import io.onder.flink.rewards.DeviceRewards;
+import io.onder.flink.rewards.NetworkFees;
+import io.onder.flink.rewards.RewardsInput;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import io.onder.flink.rewards.SettlementBatcher;
+import io.onder.schemas.Topics;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The rewards job: the quality of every device interval and the feeders' crossings → ledger entries under one
+ * market rulebook (every cause sums to zero) → every payee's cumulative amount owed per settlement period, for the
+ * bridge to settle on chain. Ledger and batches go to Kafka exactly once, and to Cassandra.
+ */
+public final class RewardsJob {
+  private final JobArgs args;
+  private final Source<RewardsInput, ?, ?> input;
+  private final RegistryHolder registry;
+
+  public RewardsJob(JobArgs args, Source<RewardsInput, ?, ?> input, RegistryHolder registry) {
+    this.args = args;
+    this.input = input;
+    this.registry = registry;
+  }
+
+  /** Device intervals and feeder intervals from one Kafka source (so they share one watermark). */
+  public static KafkaSource<RewardsInput> source(JobArgs args, String group, OffsetsInitializer start) {
+    return KafkaSource.<RewardsInput>builder().setBootstrapServers(args.kafka())
+        .setTopics(args.topic(Topics.INTERVAL_ENERGY), args.topic(Topics.FEEDER_STATE))
+        .setGroupId(group).setStartingOffsets(start)
+        .setProperty("isolation.level", "read_committed")
+        .setDeserializer(new RewardsInput.Deserializer(args.topic(Topics.FEEDER_STATE)))
+        .build();
+  }
+
+  public void build(StreamExecutionEnvironment env, Sink<RewardEntry> ledgerKafka, Sink<SettlementBatch> batchKafka) {
+    Duration ooo = Duration.ofMillis(args.outOfOrdernessMillis());
+    Duration idle = Duration.ofMillis(args.idlenessMillis());
+    DataStream<RewardsInput> in = env.fromSource(input, WatermarkStrategy.<RewardsInput>forBoundedOutOfOrderness(ooo)
+        .withTimestampAssigner((r, ts) -> r.intervalEnd()).withIdleness(idle), "interval-energy-and-feeder-state").uid("rewards-source");
+    DataStream<DeviceIntervalEnergy> intervals = in.filter(r -> r.energy != null).name("device-intervals").uid("device-intervals")
+        .map(r -> r.energy).returns(DeviceIntervalEnergy.class).name("device-interval").uid("device-interval");
+    DataStream<FeederIntervalState> feederStates = in.filter(r -> r.feeder != null).name("feeder-intervals").uid("feeder-intervals")
+        .map(r -> r.feeder).returns(FeederIntervalState.class).name("feeder-interval").uid("feeder-interval");
+
+    SingleOutputStreamOperator<RewardEntry> deviceLines = intervals
+        .flatMap(new DeviceRewards(args.rulebook())).name("device-rewards").uid("device-rewards");
+    SingleOutputStreamOperator<RewardEntry> feeLines = feederStates
+        .keyBy(FeederIntervalState::getSubstationId)
+        .process(new NetworkFees(registry, args.rulebook(), args.intervalMillis())).name("network-fees").uid("network-fees");
+    DataStream<RewardEntry> ledger = deviceLines.union(feeLines);
+
+    ledger.sinkTo(new CassandraSink<>(args.cassandra(), args.keyspace(), Rows.LEDGER)).name("cassandra-ledger").uid("cassandra-ledger");
+    if (ledgerKafka != null) ledger.sinkTo(ledgerKafka).name("kafka-ledger").uid("kafka-ledger");
+
+    SingleOutputStreamOperator<SettlementBatch> batches = ledger
+        .keyBy(e -> 0)
+        .process(new SettlementBatcher(args.rulebook())).name("settlement-batcher").uid("settlement-batcher")
+        .setParallelism(1);
+    batches.flatMap(new Rows.OwedRows()).name("owed-rows").uid("owed-rows").setParallelism(1)
+        .sinkTo(new CassandraSink<>(args.cassandra(), args.keyspace(), Rows.OWED)).name("cassandra-owed").uid("cassandra-owed").setParallelism(1);
+    if (batchKafka != null) batches.sinkTo(batchKafka).name("kafka-settlement-batches").uid("kafka-settlement-batches").setParallelism(1);
+  }
+
+  public static void main(String[] argv) throws Exception {
+    JobArgs args = JobArgs.parse(argv);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.enableCheckpointing(args.checkpointMillis());
+    String group = args.groupPrefix() + "-rewards-" + args.rulebook();
+    OffsetsInitializer start = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+    RegistryHolder registry = new RegistryHolder(RegistryHolder.cassandra(args.cassandra(), args.keyspace()), 30_000);
+    new RewardsJob(args, source(args, group, start), registry).build(env,
+        AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.LEDGER), RewardEntry.class, RewardEntry::getAccount, group + "-ledger"),
+        AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.SETTLEMENT_BATCHES), SettlementBatch.class, SettlementBatch::getBatchId, group + "-batches"));
+    env.execute("onder-rewards");
+  }
+}

@@ -1,0 +1,87 @@
+package io.onder.flink.rewards;
+
+import io.onder.avro.FeederIntervalState;
+import io.onder.avro.RewardEntry;
+import io.onder.flink.quality.Rulebooks;
+import io.onder.flink.registry.Registry;
+import io.onder.flink.registry.RegistryHolder;
+import io.onder.rules.FeederQuality;
+import io.onder.rules.FeederTopology;
+import io.onder.rules.LedgerLine;
+import io.onder.rules.NetworkTiers;
+import io.onder.rules.RewardCalculator;
+import io.onder.rules.Stress;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Per substation and interval: the tiers the pool's exported energy crossed ({@link NetworkTiers}) and the
+ * distributor's network fee on it. Keyed by substation; an interval is settled once the watermark passes its end.
+ */
+public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalState, RewardEntry> {
+  private static final long serialVersionUID = 1L;
+  private final RegistryHolder registry;
+  private final String rulebookVersion;
+  private final long intervalMillis;
+  private transient MapState<String, FeederSnapshot> pending;
+  private transient RewardCalculator calculator;
+
+  public NetworkFees(RegistryHolder registry, String rulebookVersion, long intervalMillis) {
+    this.registry = registry;
+    this.rulebookVersion = rulebookVersion;
+    this.intervalMillis = intervalMillis;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("feeders", Types.STRING, Types.POJO(FeederSnapshot.class)));
+    calculator = new RewardCalculator(Rulebooks.load(rulebookVersion));
+  }
+
+  @Override
+  public void processElement(FeederIntervalState f, Context ctx, Collector<RewardEntry> out) throws Exception {
+    FeederSnapshot s = new FeederSnapshot();
+    s.feederId = f.getFeederId();
+    s.substationId = f.getSubstationId();
+    s.regionId = f.getRegionId();
+    s.intervalStart = f.getIntervalStart().toEpochMilli();
+    s.leavingMilliWh = f.getLeavingMilliWh();
+    s.enteringMilliWh = f.getEnteringMilliWh();
+    pending.put(s.intervalStart + "/" + s.feederId, s);
+    ctx.timerService().registerEventTimeTimer(f.getIntervalEnd().toEpochMilli());
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<RewardEntry> out) throws Exception {
+    long start = timestamp - intervalMillis;
+    List<FeederSnapshot> feeders = new ArrayList<>();
+    Iterator<Map.Entry<String, FeederSnapshot>> it = pending.iterator();
+    while (it.hasNext()) {
+      FeederSnapshot s = it.next().getValue();
+      if (s.intervalStart == start) feeders.add(s);
+    }
+    if (feeders.isEmpty()) return;
+    Registry reg = registry.get();
+    List<FeederQuality.FeederInterval> intervals = new ArrayList<>();
+    for (FeederSnapshot s : feeders) {
+      Registry.Feeder f = reg.feeder(s.feederId);
+      String distributor = f == null ? "unknown-distributor" : f.distributor();
+      FeederTopology topo = new FeederTopology(s.feederId, s.substationId, s.regionId, distributor,
+          f == null ? 0 : f.capacityW(), f == null ? 0 : f.reverseFlowLimitW());
+      intervals.add(new FeederQuality.FeederInterval(topo, s.intervalStart, s.intervalStart + intervalMillis, 0, 0, 0, 0, 0, 0,
+          Stress.NONE, 0, s.leavingMilliWh, s.enteringMilliWh, List.of()));
+      pending.remove(s.intervalStart + "/" + s.feederId);
+    }
+    for (NetworkTiers.Crossing c : NetworkTiers.split(intervals)) {
+      for (LedgerLine l : calculator.networkFee(c)) out.collect(Ledger.entry(l));
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.onder.flink.rewards;
+
+import io.onder.avro.AccountKind;
+import io.onder.avro.OwedAmount;
+import io.onder.avro.RewardEntry;
+import io.onder.avro.SettlementBatch;
+import io.onder.flink.quality.Rulebooks;
+import io.onder.rules.SettlementPeriods;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The whole ledger in one place (a single key): keeps every payee's cumulative amount owed and, when the
+ * watermark passes the end of a settlement period, emits a {@link SettlementBatch} with the cumulative amount of
+ * every payee credited in that period. Cumulative amounts never decrease, so the bridge pays only differences and
+ * a batch repeated after a restart pays nothing twice. Conservation is checked at every batch: the period's lines
+ * sum to zero, or the job fails loudly rather than pay out money nobody funded.
+ */
+public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry, SettlementBatch> {
+  private static final long serialVersionUID = 1L;
+  private final String rulebookVersion;
+  /** Each payee's cumulative amount as of the last batch. */
+  private transient MapState<String, Long> settled;
+  /** Credits not yet in a batch, by "period|account". */
+  private transient MapState<String, Long> pending;
+  /** Sum of every line of a period not yet settled (funding included): zero when the period conserves. */
+  private transient MapState<Long, Long> periodSum;
+  private transient SettlementPeriods periods;
+
+  public SettlementBatcher(String rulebookVersion) {
+    this.rulebookVersion = rulebookVersion;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    settled = getRuntimeContext().getMapState(new MapStateDescriptor<>("settled", Types.STRING, Types.LONG));
+    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING, Types.LONG));
+    periodSum = getRuntimeContext().getMapState(new MapStateDescriptor<>("period-sum", Types.LONG, Types.LONG));
+    periods = Rulebooks.load(rulebookVersion).settlement();
+  }
+
+  static boolean payee(AccountKind k) {
+    return k == AccountKind.OWNER || k == AccountKind.DISTRIBUTOR || k == AccountKind.CREATORS_FUND;
+  }
+
+  @Override
+  public void processElement(RewardEntry e, Context ctx, Collector<SettlementBatch> out) throws Exception {
+    long period = e.getSettlementPeriod();
+    Long sum = periodSum.get(period);
+    if (sum == null) ctx.timerService().registerEventTimeTimer(periods.endOf(period));
+    periodSum.put(period, Math.addExact(sum == null ? 0 : sum, e.getAmount()));
+    if (!payee(e.getAccountKind()) || e.getAmount() == 0) return;
+    String key = period + "|" + e.getAccount();
+    Long p = pending.get(key);
+    pending.put(key, Math.addExact(p == null ? 0 : p, e.getAmount()));
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SettlementBatch> out) throws Exception {
+    long period = periods.indexOf(timestamp - 1);
+    Long sum = periodSum.get(period);
+    periodSum.remove(period);
+    if (sum != null && sum != 0) {
+      throw new IllegalStateException("the ledger does not conserve: period " + period + "'s lines sum to " + sum + " base units");
+    }
+    String prefix = period + "|";
+    Map<String, Long> credits = new TreeMap<>();
+    for (Map.Entry<String, Long> en : pending.entries()) {
+      if (en.getKey().startsWith(prefix)) credits.put(en.getKey().substring(prefix.length()), en.getValue());
+    }
+    if (credits.isEmpty()) return;
+    List<OwedAmount> owed = new ArrayList<>();
+    long total = 0;
+    for (Map.Entry<String, Long> c : credits.entrySet()) {
+      Long before = settled.get(c.getKey());
+      long cumulative = Math.addExact(before == null ? 0 : before, c.getValue());
+      settled.put(c.getKey(), cumulative);
+      pending.remove(prefix + c.getKey());
+      owed.add(new OwedAmount(c.getKey(), cumulative));
+      total = Math.addExact(total, cumulative);
+    }
+    out.collect(SettlementBatch.newBuilder().setBatchId(rulebookVersion + "/" + period).setSettlementPeriod(period)
+        .setPeriodEnd(Instant.ofEpochMilli(periods.endOf(period))).setRulebookVersion(rulebookVersion).setOwed(owed)
+        .setTotalCumulative(total).build());
+  }
+}

@@ -1,0 +1,50 @@
+package io.onder.flink.rewards;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.onder.avro.FeederIntervalState;
+import io.onder.avro.RewardEntry;
+import io.onder.avro.StressKind;
+import io.onder.flink.registry.Registry;
+import io.onder.flink.registry.RegistryHolder;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+class NetworkFeesTest {
+  static final long T0 = Instant.parse("2026-06-21T12:00:00Z").toEpochMilli();
+  static final long MIN = 60_000;
+
+  static FeederIntervalState feeder(String id, long leaving, long entering) {
+    return FeederIntervalState.newBuilder().setFeederId(id).setSubstationId("S1").setRegionId("R1")
+        .setIntervalStart(Instant.ofEpochMilli(T0)).setIntervalEnd(Instant.ofEpochMilli(T0 + MIN)).setImportMilliWh(0).setExportMilliWh(0)
+        .setNetW(0).setCapacityW(10_000).setReverseFlowLimitW(5_000).setLocalMatch(0).setCleanShare(0).setStress(StressKind.NONE)
+        .setStressLevel(0).setDevicesReporting(1).setLeavingMilliWh(leaving).setEnteringMilliWh(entering).build();
+  }
+
+  @Test
+  void energy_leaving_a_feeder_pays_its_distributor_by_the_tiers_it_crosses_and_state_is_cleared() throws Exception {
+    Registry reg = new Registry(Map.of(), Map.of(
+        "F1", new Registry.Feeder("F1", "S1", "R1", 10_000, 5_000, "0xd1"),
+        "F2", new Registry.Feeder("F2", "S1", "R1", 10_000, 5_000, "0xd2")));
+    var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new NetworkFees(new RegistryHolder(RegistryHolder.fixed(reg), 60_000), "onder-flex-2025.1", MIN),
+        FeederIntervalState::getSubstationId, Types.STRING);
+    // F1 sends 3,000 mWh out, F2 takes 1,000 in: 1,000 stays in the substation (2,000 mWh/kWh-rate 2,000 → 2),
+    // 2,000 goes up to the region (rate 5,000 → 10): 12 base units to F1's distributor, funded by the market.
+    h.processElement(new StreamRecord<>(feeder("F1", 3_000, 0), T0 + MIN));
+    h.processElement(new StreamRecord<>(feeder("F2", 0, 1_000), T0 + MIN));
+    h.processWatermark(new Watermark(T0 + MIN));
+    var lines = h.extractOutputValues();
+    assertThat(lines).extracting(RewardEntry::getAccount, RewardEntry::getAmount)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("0xd1", 12L), org.assertj.core.groups.Tuple.tuple("market:onder-flex", -12L));
+    assertThat(h.numKeyedStateEntries()).isZero();
+    assertThat(h.numEventTimeTimers()).isZero();
+    h.close();
+  }
+}
