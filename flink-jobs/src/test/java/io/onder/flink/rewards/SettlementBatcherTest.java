@@ -1,0 +1,71 @@
+package io.onder.flink.rewards;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.onder.avro.AccountKind;
+import io.onder.avro.OwedAmount;
+import io.onder.avro.RewardEntry;
+import io.onder.avro.RewardReason;
+import io.onder.avro.SettlementBatch;
+import java.time.Instant;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SettlementBatcherTest {
+  static final long HOUR = 3_600_000;
+  static final long P = 490_000; // a settlement period index (hours since the epoch)
+  KeyedOneInputStreamOperatorTestHarness<Integer, RewardEntry, SettlementBatch> h;
+
+  @BeforeEach
+  void harness() throws Exception {
+    h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new SettlementBatcher("onder-flex-2025.1"), e -> 0, Types.INT);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    h.close();
+  }
+
+  static RewardEntry line(String id, String account, AccountKind kind, long amount, long period) {
+    return RewardEntry.newBuilder().setEntryId(id).setAccount(account).setAccountKind(kind).setReason(RewardReason.CLEAN_PRODUCTION)
+        .setAmount(amount).setIntervalStart(Instant.ofEpochMilli(period * HOUR)).setSettlementPeriod(period)
+        .setRulebookVersion("onder-flex-2025.1").build();
+  }
+
+  void cause(String id, String owner, long amount, long period) throws Exception {
+    long ts = period * HOUR + 60_000;
+    h.processElement(new StreamRecord<>(line(id + "/f", "market", AccountKind.MARKET, -amount, period), ts));
+    h.processElement(new StreamRecord<>(line(id + "/p", owner, AccountKind.OWNER, amount, period), ts));
+  }
+
+  @Test
+  void each_period_settles_the_cumulative_amount_of_every_payee_it_credited_and_leaves_no_timer() throws Exception {
+    cause("a", "0xa", 100, P);
+    cause("b", "0xb", 40, P);
+    cause("c", "0xa", 5, P + 1); // next period: must not leak into the first batch
+    h.processWatermark(new Watermark((P + 1) * HOUR));
+    assertThat(h.extractOutputValues()).singleElement().satisfies(b -> {
+      assertThat(b.getSettlementPeriod()).isEqualTo(P);
+      assertThat(b.getOwed()).containsExactly(new OwedAmount("0xa", 100L), new OwedAmount("0xb", 40L));
+      assertThat(b.getTotalCumulative()).isEqualTo(140);
+    });
+    h.processWatermark(new Watermark((P + 2) * HOUR));
+    assertThat(h.extractOutputValues()).hasSize(2);
+    // cumulative: 0xa was owed 100, then 5 more
+    assertThat(h.extractOutputValues().get(1).getOwed()).containsExactly(new OwedAmount("0xa", 105L));
+    assertThat(h.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void a_period_whose_lines_do_not_sum_to_zero_stops_the_job_instead_of_paying() throws Exception {
+    h.processElement(new StreamRecord<>(line("x/p", "0xa", AccountKind.OWNER, 10, P), P * HOUR + 1));
+    assertThatThrownBy(() -> h.processWatermark(new Watermark((P + 1) * HOUR))).hasStackTraceContaining("does not conserve");
+  }
+}
