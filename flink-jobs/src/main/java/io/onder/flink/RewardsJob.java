@@ -41,12 +41,21 @@ public final class RewardsJob {
 
   /** Device intervals and feeder intervals from one Kafka source (so they share one watermark). */
   public static KafkaSource<RewardsInput> source(JobArgs args, String group, OffsetsInitializer start) {
-    return KafkaSource.<RewardsInput>builder().setBootstrapServers(args.kafka())
+    var b = KafkaSource.<RewardsInput>builder().setBootstrapServers(args.kafka())
         .setTopics(args.topic(Topics.INTERVAL_ENERGY), args.topic(Topics.FEEDER_STATE))
         .setGroupId(group).setStartingOffsets(start)
         .setProperty("isolation.level", "read_committed")
-        .setDeserializer(new RewardsInput.Deserializer(args.topic(Topics.FEEDER_STATE)))
-        .build();
+        .setDeserializer(new RewardsInput.Deserializer(args.topic(Topics.FEEDER_STATE)));
+    if (replay(args)) b.setBounded(OffsetsInitializer.latest());
+    return b.build();
+  }
+
+  /**
+   * A replay reads the Kafka history up to now under another rulebook and writes its ledger and batches only to
+   * topics of its own ({@code --output-prefix}), never to the live tables, so the difference can be reported.
+   */
+  static boolean replay(JobArgs args) {
+    return args.all().getBoolean("replay", false);
   }
 
   public void build(StreamExecutionEnvironment env, Sink<RewardEntry> ledgerKafka, Sink<SettlementBatch> batchKafka) {
@@ -66,15 +75,18 @@ public final class RewardsJob {
         .process(new NetworkFees(registry, args.rulebook(), args.intervalMillis())).name("network-fees").uid("network-fees");
     DataStream<RewardEntry> ledger = deviceLines.union(feeLines);
 
-    ledger.sinkTo(new CassandraSink<>(args.cassandra(), args.keyspace(), Rows.LEDGER)).name("cassandra-ledger").uid("cassandra-ledger");
+    boolean live = !replay(args);
+    if (live) ledger.sinkTo(new CassandraSink<>(args.cassandra(), args.keyspace(), Rows.LEDGER)).name("cassandra-ledger").uid("cassandra-ledger");
     if (ledgerKafka != null) ledger.sinkTo(ledgerKafka).name("kafka-ledger").uid("kafka-ledger");
 
     SingleOutputStreamOperator<SettlementBatch> batches = ledger
         .keyBy(e -> 0)
         .process(new SettlementBatcher(args.rulebook())).name("settlement-batcher").uid("settlement-batcher")
         .setParallelism(1);
-    batches.flatMap(new Rows.OwedRows()).name("owed-rows").uid("owed-rows").setParallelism(1)
-        .sinkTo(new CassandraSink<>(args.cassandra(), args.keyspace(), Rows.OWED)).name("cassandra-owed").uid("cassandra-owed").setParallelism(1);
+    if (live) {
+      batches.flatMap(new Rows.OwedRows()).name("owed-rows").uid("owed-rows").setParallelism(1)
+          .sinkTo(new CassandraSink<>(args.cassandra(), args.keyspace(), Rows.OWED)).name("cassandra-owed").uid("cassandra-owed").setParallelism(1);
+    }
     if (batchKafka != null) batches.sinkTo(batchKafka).name("kafka-settlement-batches").uid("kafka-settlement-batches").setParallelism(1);
   }
 
@@ -82,12 +94,13 @@ public final class RewardsJob {
     JobArgs args = JobArgs.parse(argv);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(args.checkpointMillis());
-    String group = args.groupPrefix() + "-rewards-" + args.rulebook();
-    OffsetsInitializer start = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+    String group = args.groupPrefix() + "-rewards-" + args.rulebook() + (replay(args) ? "-replay-" + System.currentTimeMillis() : "");
+    OffsetsInitializer start = replay(args) ? OffsetsInitializer.earliest() : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+    String out = args.all().get("output-prefix", args.topicPrefix());
     RegistryHolder registry = new RegistryHolder(RegistryHolder.cassandra(args.cassandra(), args.keyspace()), 30_000);
     new RewardsJob(args, source(args, group, start), registry).build(env,
-        AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.LEDGER), RewardEntry.class, RewardEntry::getAccount, group + "-ledger"),
-        AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.SETTLEMENT_BATCHES), SettlementBatch.class, SettlementBatch::getBatchId, group + "-batches"));
-    env.execute("onder-rewards");
+        AvroKafka.exactlyOnceSink(args.kafka(), out + Topics.LEDGER, RewardEntry.class, RewardEntry::getAccount, group + "-ledger"),
+        AvroKafka.exactlyOnceSink(args.kafka(), out + Topics.SETTLEMENT_BATCHES, SettlementBatch.class, SettlementBatch::getBatchId, group + "-batches"));
+    env.execute(replay(args) ? "onder-rewards-replay-" + args.rulebook() : "onder-rewards");
   }
 }
