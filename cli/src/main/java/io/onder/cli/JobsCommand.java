@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "jobs", mixinStandardHelpOptions = true,
     description = "Operate the Flink jobs on the local session cluster (its REST API): submit, list, savepoint, stop, upgrade.",
     subcommands = {JobsCommand.Submit.class, JobsCommand.ListJobs.class, JobsCommand.Savepoint.class, JobsCommand.Stop.class,
-        JobsCommand.Upgrade.class})
+        JobsCommand.Upgrade.class, JobsCommand.Replay.class})
 final class JobsCommand implements Runnable {
   /** The deployable jobs: name → entry class. Each can be deployed, upgraded and replayed on its own. */
   static final Map<String, String> JOBS = Map.of(
@@ -141,6 +141,39 @@ final class JobsCommand implements Runnable {
       System.out.println("stopped " + running.id() + " with savepoint " + sp);
       String id = submit(stack, job, rulebook, sp, null);
       System.out.println("job " + job + " upgraded: running as " + id + " from " + sp);
+      return 0;
+    }
+  }
+
+  @Command(name = "replay", mixinStandardHelpOptions = true,
+      description = "Run the rewards job over the Kafka history under another rulebook (to topics of its own) and print how the ledger changes.")
+  static final class Replay implements Callable<Integer> {
+    @Option(names = "--rulebook", required = true, description = "The rulebook version to replay under, e.g. onder-flex-2026.1") String rulebook;
+
+    @Override
+    public Integer call() throws Exception {
+      LocalStack stack = stack();
+      FlinkRest rest = rest(stack);
+      String prefix = "replay-" + rulebook + "-" + System.currentTimeMillis() + ".";
+      io.onder.stack.KafkaTopics.apply(stack.kafka().adminProperties(), prefix);
+      List<String> a = new ArrayList<>(args(stack, rulebook));
+      a.addAll(List.of("--replay", "true", "--output-prefix", prefix));
+      String jarId = rest.upload(jobJar(stack.config()));
+      String id = rest.run(jarId, entryClass("rewards"), a, null, null);
+      System.out.println("replaying the ledger under " + rulebook + " as job " + id + "...");
+      rest.awaitState(id, "FINISHED", Duration.ofMinutes(15));
+      var live = io.onder.stack.LedgerTotals.read(stack.kafka().bootstrapServers(), io.onder.schemas.Topics.LEDGER, Duration.ofMinutes(2));
+      var replay = io.onder.stack.LedgerTotals.read(stack.kafka().bootstrapServers(), prefix + io.onder.schemas.Topics.LEDGER, Duration.ofMinutes(2));
+      Table t = new Table("reason", "live (" + live.rulebookVersion + ")", "replay (" + rulebook + ")", "difference");
+      java.util.Set<String> reasons = new java.util.TreeSet<>(live.byReason.keySet());
+      reasons.addAll(replay.byReason.keySet());
+      for (String r : reasons) {
+        long l = live.byReason.getOrDefault(r, 0L);
+        long n = replay.byReason.getOrDefault(r, 0L);
+        t.row(r, l, n, String.format("%+d", n - l));
+      }
+      System.out.print(t.render());
+      System.out.printf("ledger lines: live %d, replay %d; amounts in S* base units (6 decimals)%n", live.lines, replay.lines);
       return 0;
     }
   }
