@@ -59,7 +59,12 @@ final class DashboardBuilder {
   }
 
   DashboardBuilder textVariable(String name, String label, String description) {
-    variables.addObject().put("name", name).put("label", label).put("type", "textbox").put("query", "")
+    return textVariable(name, label, description, "");
+  }
+
+  /** A free-text variable; {@code initial} is its value until the user types another. */
+  DashboardBuilder textVariable(String name, String label, String description, String initial) {
+    variables.addObject().put("name", name).put("label", label).put("type", "textbox").put("query", initial)
         .put("description", description);
     return this;
   }

@@ -137,9 +137,9 @@ final class GridFixture {
     s.execute(p.bind(OWNER, PERIOD, "e3", "OWNER", "dev-1", "DR_DELIVERY", 540_000L, 4_500_000L, t, rb));
     s.execute(p.bind(OWNER, PERIOD, "e4", "OWNER", "dev-1", "SUBSIDY_TOPUP", 100_000L, 4_000_000L, t, rb));
     s.execute(p.bind("dso-north", PERIOD, "e5", "DISTRIBUTOR", "dev-1", "NETWORK_FEE", 30_000L, 6_500_000L, t, rb));
-    s.execute(p.bind("creators-fund", PERIOD, "e6", "CREATORS_FUND", "dev-1", "CREATORS_FUND_FEE", 12_000L, 0L, t, rb));
-    s.execute(p.bind("subsidy-pool", PERIOD, "e7", "SUBSIDY_POOL", null, "FUNDING", 5_000_000L, 0L, t, rb));
-    s.execute(p.bind("subsidy-pool", PERIOD, "e8", "SUBSIDY_POOL", "dev-1", "SUBSIDY_TOPUP", -100_000L, 4_000_000L, t, rb));
+    s.execute(p.bind("creators-fund:onder", PERIOD, "e6", "CREATORS_FUND", "dev-1", "CREATORS_FUND_FEE", 12_000L, 0L, t, rb));
+    s.execute(p.bind("pool:community-solar", PERIOD, "e7", "SUBSIDY_POOL", null, "FUNDING", 5_000_000L, 0L, t, rb));
+    s.execute(p.bind("pool:community-solar", PERIOD, "e8", "SUBSIDY_POOL", "dev-1", "SUBSIDY_TOPUP", -100_000L, 4_000_000L, t, rb));
   }
 
   private static void settlement(CqlSession s) {

@@ -163,8 +163,10 @@ final class OnderDashboards {
     d.textVariable("period", "Settlement period", "Index of the settlement period (RewardEntry.settlementPeriod).")
         .textVariable("owner", "Owner address", "A device owner's address, 0x-prefixed, lower case.")
         .cqlVariable("distributor", "Distributor", "SELECT distributor FROM feeders", false)
-        .constant("creators_fund", "creators-fund", "Ledger account of the creators fund (AccountKind CREATORS_FUND).")
-        .constant("subsidy_pool", "subsidy-pool", "Ledger account of the subsidy pool (AccountKind SUBSIDY_POOL).");
+        .constant("creators_fund", "creators-fund:onder",
+            "Ledger account of the creators fund: account.creatorsFund of the rulebook (flink-jobs).")
+        .textVariable("subsidy_pool", "Subsidy pool", "Ledger account of a subsidy pool (AccountKind SUBSIDY_POOL).",
+            "pool:community-solar");
 
     d.row("Rewards");
     d.panel("barchart", "Owner rewards by reason", "Sum of the owner's ledger lines in the period, by reason.", 12, 8)

@@ -62,7 +62,8 @@ class PanelQueriesIT {
       String name = v.path("name").asText();
       switch (v.path("type").asText()) {
         case "constant" -> values.put(name, List.of(v.path("query").asText()));
-        case "textbox" -> values.put(name, List.of(GridFixture.CHOSEN.get(name)));
+        case "textbox" -> values.put(name, List.of(v.path("query").asText().isEmpty() ? GridFixture.CHOSEN.get(name)
+            : v.path("query").asText()));
         case "query" -> {
           if (!DashboardFiles.isCassandra(v.path("datasource"))) continue;
           String cql = new TemplateValues(GridFixture.FROM, GridFixture.TO, values).interpolate(DashboardFiles.queryOf(v));
