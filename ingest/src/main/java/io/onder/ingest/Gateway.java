@@ -1,0 +1,134 @@
+package io.onder.ingest;
+
+import io.onder.ingest.coap.CommandAckResource;
+import io.onder.ingest.coap.CommandsResource;
+import io.onder.ingest.coap.DeviceAuth;
+import io.onder.ingest.coap.ReadingsResource;
+import io.onder.ingest.coap.RegistryPskStore;
+import io.onder.ingest.commands.CommandAcks;
+import io.onder.ingest.commands.CommandBook;
+import io.onder.ingest.commands.DispatchListener;
+import io.onder.ingest.kafka.KafkaOut;
+import io.onder.ingest.metrics.Metrics;
+import io.onder.ingest.metrics.MetricsHttp;
+import io.onder.ingest.registry.DeviceRegistry;
+import io.onder.ingest.registry.SecretResolver;
+import io.onder.ingest.senml.SenmlCodec;
+import io.onder.schemas.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+
+/**
+ * The device gateway: a Californium server with a DTLS endpoint (and, only with the unsafe development flag, a
+ * plain CoAP one), the readings, commands and command-ack resources, the Kafka producer, the dispatch listener and
+ * the metrics endpoint. Lifecycle: construct, {@link #start()}, {@link #close()} (stops and releases everything it
+ * started).
+ */
+public final class Gateway implements AutoCloseable {
+  static {
+    CoapConfig.register();
+    UdpConfig.register();
+    DtlsConfig.register();
+  }
+
+  private final GatewayConfig config;
+  private final Metrics metrics = new Metrics();
+  private final KafkaOut kafka;
+  private final CommandBook book;
+  private final CoapServer server;
+  private final CoapEndpoint coaps;
+  private final CoapEndpoint coap;
+  private final Clock clock;
+  private final DeviceRegistry registry;
+  private DispatchListener dispatch;
+  private MetricsHttp metricsHttp;
+
+  public Gateway(GatewayConfig config, DeviceRegistry registry, SecretResolver secrets, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    this.registry = registry;
+    Configuration cf = Configuration.createStandardWithoutFile();
+    cf.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, config.maxPayloadBytes());
+    cf.set(CoapConfig.MAX_ACTIVE_PEERS, 200_000);
+    cf.set(DtlsConfig.DTLS_MAX_CONNECTIONS, 200_000);
+    cf.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY);
+    this.kafka = new KafkaOut(config.kafka("producer"), config.topic(Topics.READINGS), clock::millis);
+    this.book = new CommandBook(clock);
+    DeviceAuth auth = new DeviceAuth(registry, config.unsafePlainCoap());
+    IngestService ingest = new IngestService(new SenmlCodec(config.maxRecords()),
+        new ReadingAssembler(clock, config.maxSkew(), config.horizon()), new SequenceLedger(config.dedupWindow()), kafka, clock,
+        config.maxInFlight(), config.retryAfterSeconds() * 1000L, metrics);
+
+    server = new CoapServer(cf);
+    DtlsConnectorConfig dtls = new DtlsConnectorConfig.Builder(cf)
+        .setAddress(new InetSocketAddress(config.bind(), config.coapsPort()))
+        .setAdvancedPskStore(new RegistryPskStore(registry, secrets))
+        .setLoggingTag("onder-coaps")
+        .build();
+    coaps = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls)).build();
+    server.addEndpoint(coaps);
+    if (config.unsafePlainCoap()) {
+      coap = new CoapEndpoint.Builder().setConfiguration(cf)
+          .setInetSocketAddress(new InetSocketAddress(config.bind(), config.coapPort())).build();
+      server.addEndpoint(coap);
+    } else {
+      coap = null;
+    }
+    CommandsResource commands = new CommandsResource(auth, book, metrics);
+    commands.add(new CommandAckResource(auth, new CommandAcks(book, kafka::send, config.topic(Topics.COMMAND_ACKS), clock),
+        config.retryAfterSeconds()));
+    server.add(new ReadingsResource(auth, ingest, config.maxPayloadBytes(), config.retryAfterSeconds(), metrics), commands);
+  }
+
+  public Gateway start() {
+    dispatch = new DispatchListener(config.kafka("consumer"), config.topic(Topics.DISPATCH), config.dispatchLookback(), book, clock.millis());
+    server.start();
+    if (config.metricsPort() > 0) {
+      try {
+        metricsHttp = new MetricsHttp(new InetSocketAddress(config.bind(), config.metricsPort()), metrics);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot serve metrics on port " + config.metricsPort(), e);
+      }
+    }
+    return this;
+  }
+
+  public int coapsPort() {
+    return coaps.getAddress().getPort();
+  }
+
+  public int coapPort() {
+    if (coap == null) throw new IllegalStateException("plain CoAP is off");
+    return coap.getAddress().getPort();
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  public CommandBook commands() {
+    return book;
+  }
+
+  public DeviceRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    server.destroy();
+    if (dispatch != null) dispatch.close();
+    if (metricsHttp != null) metricsHttp.close();
+    kafka.close();
+  }
+}
