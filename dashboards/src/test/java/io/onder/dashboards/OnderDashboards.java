@@ -221,17 +221,20 @@ final class OnderDashboards {
     d.promVariable("job", "Flink job", "label_values(flink_jobmanager_job_uptime, job_name)");
 
     d.row("Ingest");
-    d.panel("timeseries", "Readings accepted per second", "Readings acknowledged to devices (in Kafka with acks=all).", 8, 8)
-        .promql("sum(rate(onder_ingest_readings_accepted_total[$__rate_interval]))", "accepted")
-        .promql("sum(rate(onder_ingest_readings_duplicate_total[$__rate_interval]))", "duplicates dropped")
+    d.panel("timeseries", "Readings accepted per second",
+            "Readings acknowledged to devices (in Kafka with acks=all), and repeats acknowledged and dropped.", 8, 8)
+        .promql("sum(rate(onder_ingest_readings_total{outcome=\"accepted\"}[$__rate_interval]))", "accepted")
+        .promql("sum(rate(onder_ingest_readings_total{outcome=\"duplicate\"}[$__rate_interval]))", "duplicates dropped")
         .unit("reqps");
-    d.panel("timeseries", "Rejects by reason", "4.xx answers by diagnostic, and 5.03 overload answers.", 8, 8)
-        .promql("sum by (reason) (rate(onder_ingest_readings_rejected_total[$__rate_interval]))", "{{reason}}")
-        .promql("sum(rate(onder_ingest_overload_total[$__rate_interval]))", "overload (5.03)")
+    d.panel("timeseries", "Rejects and overload by reason", "4.xx answers by diagnostic; 5.03 answers by cause.", 8, 8)
+        .promql("sum by (reason) (rate(onder_ingest_requests_total{outcome=\"refused\"}[$__rate_interval]))", "4.xx {{reason}}")
+        .promql("sum by (reason) (rate(onder_ingest_requests_total{outcome=\"overloaded\"}[$__rate_interval]))", "5.03 {{reason}}")
         .unit("reqps");
-    d.panel("timeseries", "Ingest latency p99", "From request to acknowledgement.", 8, 8)
-        .promql("histogram_quantile(0.99, sum by (le) (rate(onder_ingest_ack_seconds_bucket[$__rate_interval])))", "p99")
-        .unit("s");
+    d.panel("timeseries", "Kafka acknowledgement p99 and requests in flight",
+            "Time from send to Kafka's acks=all answer; requests waiting for it (5.03 beyond the limit).", 8, 8)
+        .promql("histogram_quantile(0.99, sum by (le) (rate(onder_ingest_kafka_ack_seconds_bucket[$__rate_interval])))", "ack p99 (s)")
+        .promql("sum(onder_ingest_in_flight_requests)", "in flight")
+        .unit("short");
 
     d.row("Kafka");
     d.panel("timeseries", "Consumer lag by group and topic", "Strimzi Kafka Exporter: messages not yet consumed.", 12, 8)
