@@ -1,0 +1,195 @@
+package io.onder.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
+import io.onder.simulator.model.SimReading;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapHandler;
+import org.eclipse.californium.core.CoapObserveRelation;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
+
+/**
+ * One device as the gateway sees it: a CoAP client over DTLS 1.2 with the device's own pre-shared key. Posts its
+ * readings as SenML CBOR packs (one record set per reading: seq, import and export registers in kWh, power, state
+ * of charge, export source) and observes its {@code /commands}, acknowledging each command it receives.
+ */
+public final class DeviceClient implements AutoCloseable {
+  private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A command as the device receives it. */
+  public record Command(String commandId, String eventId, String action, long requestedW, long start, long end) {}
+
+  /** The gateway's answer to one post. */
+  public record Ack(int code, String diagnostic, long latencyNanos) {
+    public boolean success() {
+      return code >= 64 && code < 96; // 2.xx
+    }
+  }
+
+  private final String deviceId;
+  private final CoapEndpoint endpoint;
+  private final CoapClient readings;
+  private final CoapClient commands;
+  private final CoapClient acks;
+  private CoapObserveRelation observation;
+
+  public DeviceClient(String deviceId, String pskIdentity, byte[] psk, InetSocketAddress gateway, Configuration config,
+      ScheduledExecutorService executor) {
+    this.deviceId = deviceId;
+    DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
+        .setAddress(new InetSocketAddress("127.0.0.1", 0))
+        .setAdvancedPskStore(new AdvancedSinglePskStore(pskIdentity, psk))
+        .build();
+    DTLSConnector connector = new DTLSConnector(dtls);
+    connector.setExecutor(executor);
+    this.endpoint = new CoapEndpoint.Builder().setConnector(connector).setConfiguration(config).build();
+    endpoint.setExecutors(executor, executor);
+    String base = "coaps://" + gateway.getHostString() + ":" + gateway.getPort();
+    this.readings = client(base + "/readings");
+    this.commands = client(base + "/commands");
+    this.acks = client(base + "/commands/ack");
+  }
+
+  private CoapClient client(String uri) {
+    CoapClient c = new CoapClient(uri);
+    c.setEndpoint(endpoint);
+    c.setTimeout(30_000L);
+    return c;
+  }
+
+  public String deviceId() {
+    return deviceId;
+  }
+
+  /** SenML (RFC 8428) pack of readings in CBOR, with the RFC's integer labels (bn -2, n 0, u 1, v 2, vs 3, t 6). */
+  static byte[] senml(String deviceId, List<SimReading> pack) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + pack.size() * 96);
+    try (CBORGenerator g = (CBORGenerator) CBOR.getFactory().createGenerator(out)) {
+      g.writeStartArray();
+      boolean first = true;
+      for (SimReading r : pack) {
+        double t = r.timeMillis() / 1000.0;
+        g.writeStartObject();
+        if (first) {
+          g.writeFieldId(-2);
+          g.writeString(deviceId + ":");
+          first = false;
+        }
+        g.writeFieldId(0); g.writeString("seq");
+        g.writeFieldId(6); g.writeNumber(t);
+        g.writeFieldId(2); g.writeNumber(r.seq());
+        g.writeEndObject();
+        record(g, "import", "kWh", t, r.importMilliWh() / 1_000_000.0);
+        record(g, "export", "kWh", t, r.exportMilliWh() / 1_000_000.0);
+        record(g, "power", "W", t, Math.round(r.powerW() * 10) / 10.0);
+        if (!Double.isNaN(r.socPercent())) record(g, "soc", "%", t, Math.round(r.socPercent() * 10) / 10.0);
+        if (r.exportMilliWh() > 0) {
+          g.writeStartObject();
+          g.writeFieldId(0); g.writeString("src");
+          g.writeFieldId(6); g.writeNumber(t);
+          g.writeFieldId(3); g.writeString(r.exportSource());
+          g.writeEndObject();
+        }
+      }
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void record(CBORGenerator g, String name, String unit, double t, double v) throws IOException {
+    g.writeStartObject();
+    g.writeFieldId(0); g.writeString(name);
+    g.writeFieldId(1); g.writeString(unit);
+    g.writeFieldId(6); g.writeNumber(t);
+    g.writeFieldId(2); g.writeNumber(v);
+    g.writeEndObject();
+  }
+
+  /** Posts a pack; completes with the gateway's answer (a 2.xx only once Kafka has every record). */
+  public CompletableFuture<Ack> post(List<SimReading> pack) {
+    Request req = Request.newPost();
+    req.setPayload(senml(deviceId, pack));
+    req.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_SENML_CBOR);
+    CompletableFuture<Ack> f = new CompletableFuture<>();
+    long t0 = System.nanoTime();
+    readings.advanced(new CoapHandler() {
+      @Override
+      public void onLoad(CoapResponse response) {
+        f.complete(new Ack(response.getCode().value, response.getResponseText(), System.nanoTime() - t0));
+      }
+
+      @Override
+      public void onError() {
+        f.complete(new Ack(0, "no answer", System.nanoTime() - t0));
+      }
+    }, req);
+    return f;
+  }
+
+  /** Observes the device's commands; each new command is acknowledged and handed to {@code onCommand}. */
+  public void observeCommands(Consumer<Command> onCommand) {
+    java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    observation = commands.observe(new CoapHandler() {
+      @Override
+      public void onLoad(CoapResponse response) {
+        if (response.getCode() != CoAP.ResponseCode.CONTENT) return;
+        try {
+          for (JsonNode c : JSON.readTree(response.getPayload())) {
+            Command cmd = new Command(c.path("commandId").asText(), c.path("eventId").asText(), c.path("action").asText(),
+                c.path("requestedW").asLong(), c.path("start").asLong(), c.path("end").asLong());
+            if (seen.add(cmd.commandId())) {
+              onCommand.accept(cmd);
+              ack(cmd.commandId(), "ACCEPTED");
+            }
+          }
+        } catch (IOException ignored) {
+          // a malformed notification is skipped; the next one carries the full list again
+        }
+      }
+
+      @Override
+      public void onError() {}
+    });
+  }
+
+  private void ack(String commandId, String status) {
+    Request req = Request.newPost();
+    req.setPayload("{\"commandId\":\"" + commandId + "\",\"status\":\"" + status + "\"}");
+    req.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
+    acks.advanced(new CoapHandler() {
+      @Override
+      public void onLoad(CoapResponse response) {}
+
+      @Override
+      public void onError() {}
+    }, req);
+  }
+
+  @Override
+  public void close() {
+    if (observation != null) observation.proactiveCancel();
+    readings.shutdown();
+    commands.shutdown();
+    acks.shutdown();
+    endpoint.destroy();
+  }
+}

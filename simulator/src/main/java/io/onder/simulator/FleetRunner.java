@@ -1,0 +1,218 @@
+package io.onder.simulator;
+
+import io.onder.simulator.model.DeviceModel;
+import io.onder.simulator.model.SimReading;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+
+/**
+ * Runs a fleet through simulated time against the gateway: every device is its own CoAP+DTLS client, advances its
+ * model to each reading time and posts its readings in packs. A pack the gateway answers 5.03, or does not answer,
+ * stays buffered on the device and is sent again (a real meter buffers while offline), so no reading is lost; a
+ * pack refused with 4.xx is dropped and counted by its code. Devices follow their DR commands with the configured
+ * compliance. Simulated time is paced against the wall clock at {@code speed}.
+ */
+public final class FleetRunner implements AutoCloseable {
+  public record Settings(Instant simStart, Instant simEnd, double speed, Duration readingEvery, int packSize, double compliance,
+      int maxInFlight, boolean progress) {}
+
+  /** What the fleet did. */
+  public static final class Summary {
+    public final AtomicLong readingsMade = new AtomicLong();
+    public final AtomicLong readingsAcked = new AtomicLong();
+    public final AtomicLong readingsRejected = new AtomicLong();
+    public final AtomicLong requests = new AtomicLong();
+    public final AtomicLong retries = new AtomicLong();
+    public final AtomicLong commandsReceived = new AtomicLong();
+    public final AtomicLong commandsFollowed = new AtomicLong();
+    public final Map<String, AtomicLong> rejectsByCode = new ConcurrentHashMap<>();
+    public final ConcurrentHistogram ackLatencyMicros = new ConcurrentHistogram(3);
+    public volatile long wallMillis;
+    public volatile long unsent;
+
+    public Map<String, Long> rejects() {
+      Map<String, Long> m = new TreeMap<>();
+      rejectsByCode.forEach((k, v) -> m.put(k, v.get()));
+      return m;
+    }
+  }
+
+  private final class Device {
+    final DeviceModel model;
+    final DeviceClient client;
+    final List<SimReading> buffer = new ArrayList<>();
+    volatile boolean inFlight;
+
+    Device(DeviceModel model, DeviceClient client) {
+      this.model = model;
+      this.client = client;
+    }
+  }
+
+  private final FleetPlan plan;
+  private final Map<String, byte[]> keys;
+  private final InetSocketAddress gateway;
+  private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, r -> {
+    Thread t = new Thread(r, "fleet-coap");
+    t.setDaemon(true);
+    return t;
+  });
+  private final List<Device> devices = new ArrayList<>();
+
+  public FleetRunner(FleetPlan plan, Map<String, byte[]> keys, InetSocketAddress gateway) {
+    this.plan = plan;
+    this.keys = keys;
+    this.gateway = gateway;
+  }
+
+  static Configuration clientConfiguration() {
+    CoapConfig.register();
+    UdpConfig.register();
+    DtlsConfig.register();
+    Configuration c = Configuration.createStandardWithoutFile();
+    c.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY);
+    c.set(DtlsConfig.DTLS_RECEIVER_THREAD_COUNT, 1);
+    c.set(DtlsConfig.DTLS_CONNECTOR_THREAD_COUNT, 1);
+    c.set(DtlsConfig.DTLS_MAX_CONNECTIONS, 16);
+    c.set(CoapConfig.MAX_ACTIVE_PEERS, 16);
+    c.set(DtlsConfig.DTLS_RETRANSMISSION_TIMEOUT, 2, TimeUnit.SECONDS);
+    c.set(CoapConfig.ACK_TIMEOUT, 4, TimeUnit.SECONDS);
+    c.set(CoapConfig.EXCHANGE_LIFETIME, 60, TimeUnit.SECONDS);
+    c.set(CoapConfig.NON_LIFETIME, 30, TimeUnit.SECONDS);
+    return c;
+  }
+
+  public Summary run(Settings s, LongConsumer onSimTick) throws InterruptedException {
+    Summary sum = new Summary();
+    Configuration config = clientConfiguration();
+    long start = s.simStart().toEpochMilli();
+    long end = s.simEnd().toEpochMilli();
+    SplittableRandom compliance = new SplittableRandom(plan.seed() ^ 0x5eed);
+    for (FleetPlan.Device d : plan.deviceList()) {
+      DeviceModel model = d.model(start);
+      model.advanceTo(start);
+      DeviceClient client = new DeviceClient(d.deviceId(), "psk-" + d.deviceId(), keys.get(d.deviceId()), gateway, config, executor);
+      Device dev = new Device(model, client);
+      boolean complies;
+      synchronized (compliance) {
+        complies = compliance.nextDouble() < s.compliance();
+      }
+      client.observeCommands(cmd -> {
+        sum.commandsReceived.incrementAndGet();
+        if ("RELEASE".equals(cmd.action())) {
+          model.release();
+          return;
+        }
+        model.command("REDUCE".equals(cmd.action()), cmd.requestedW(), cmd.end(), complies);
+        if (complies) sum.commandsFollowed.incrementAndGet();
+      });
+      devices.add(dev);
+    }
+    Semaphore inFlight = new Semaphore(s.maxInFlight());
+    long step = s.readingEvery().toMillis();
+    long steps = (end - start) / step;
+    long wall0 = System.currentTimeMillis();
+    try (ProgressBar bar = s.progress() ? new ProgressBarBuilder().setTaskName("simulated day").setInitialMax(steps)
+        .setStyle(ProgressBarStyle.ASCII).setUnit(" min", Math.max(1, 60_000 / step)).continuousUpdate().build() : null) {
+      for (long i = 1; i <= steps; i++) {
+        long t = start + i * step;
+        long due = wall0 + (long) ((t - start) / s.speed());
+        long wait = due - System.currentTimeMillis();
+        if (wait > 0) Thread.sleep(wait); // pacing simulated time against the wall clock, not waiting for a result
+        onSimTick.accept(t);
+        for (Device d : devices) {
+          SimReading r = d.model.advanceTo(t);
+          sum.readingsMade.incrementAndGet();
+          synchronized (d.buffer) {
+            d.buffer.add(r);
+          }
+          if (d.buffer.size() >= s.packSize()) send(d, s, inFlight, sum);
+        }
+        if (bar != null) bar.step();
+      }
+    }
+    // the day is over: send what every device still holds, retrying until the gateway has it all or time runs out
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (System.currentTimeMillis() < deadline) {
+      boolean pending = false;
+      for (Device d : devices) {
+        if (!d.buffer.isEmpty()) {
+          pending = true;
+          if (!d.inFlight) send(d, s, inFlight, sum);
+        }
+      }
+      if (!pending && inFlight.availablePermits() == s.maxInFlight()) break;
+      Thread.sleep(20); // polling the fleet's buffers with a deadline
+    }
+    long unsent = 0;
+    for (Device d : devices) unsent += d.buffer.size();
+    sum.unsent = unsent;
+    sum.wallMillis = System.currentTimeMillis() - wall0;
+    return sum;
+  }
+
+  private void send(Device d, Settings s, Semaphore inFlight, Summary sum) throws InterruptedException {
+    if (d.inFlight) return;
+    List<SimReading> pack;
+    synchronized (d.buffer) {
+      if (d.buffer.isEmpty()) return;
+      pack = new ArrayList<>(d.buffer.subList(0, Math.min(d.buffer.size(), Math.max(s.packSize(), 1) * 4)));
+    }
+    inFlight.acquire();
+    d.inFlight = true;
+    sum.requests.incrementAndGet();
+    d.client.post(pack).whenComplete((ack, err) -> {
+      try {
+        if (err == null && ack.success()) {
+          sum.readingsAcked.addAndGet(pack.size());
+          sum.ackLatencyMicros.recordValue(Math.max(1, ack.latencyNanos() / 1_000));
+          synchronized (d.buffer) {
+            d.buffer.subList(0, pack.size()).clear();
+          }
+        } else if (err == null && ack.code() >= 128 && ack.code() < 160) { // 4.xx: the gateway refused it for good
+          sum.readingsRejected.addAndGet(pack.size());
+          sum.rejectsByCode.computeIfAbsent(codeName(ack.code()), k -> new AtomicLong()).incrementAndGet();
+          synchronized (d.buffer) {
+            d.buffer.subList(0, pack.size()).clear();
+          }
+        } else {
+          sum.retries.incrementAndGet(); // 5.03 or no answer: keep the readings and send them again
+        }
+      } finally {
+        d.inFlight = false;
+        inFlight.release();
+      }
+    });
+  }
+
+  static String codeName(int code) {
+    return (code >> 5) + "." + String.format("%02d", code & 0x1f);
+  }
+
+  @Override
+  public void close() {
+    for (Device d : devices) d.client.close();
+    executor.shutdownNow();
+  }
+}
