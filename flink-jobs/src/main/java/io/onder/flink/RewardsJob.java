@@ -1,6 +1,7 @@
 package io.onder.flink;
 
 import io.onder.avro.DeviceIntervalEnergy;
+import io.onder.avro.DrDelivery;
 import io.onder.avro.FeederIntervalState;
 import io.onder.avro.RewardEntry;
 import io.onder.avro.SettlementBatch;
@@ -8,6 +9,7 @@ import io.onder.flink.io.AvroKafka;
 import io.onder.flink.io.CassandraSink;
 import io.onder.flink.registry.RegistryHolder;
 import io.onder.flink.rewards.DeviceRewards;
+import io.onder.flink.rewards.DrPayments;
 import io.onder.flink.rewards.NetworkFees;
 import io.onder.flink.rewards.RewardsInput;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -24,7 +26,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The rewards job: the quality of every device interval and the feeders' crossings → ledger entries under one
+ * The rewards job: the quality of every device interval, the feeders' crossings and verified DR delivery (paid by
+ * the utility that posted the event) → ledger entries under one
  * market rulebook (every cause sums to zero) → every payee's cumulative amount owed per settlement period, for the
  * bridge to settle on chain. Ledger and batches go to Kafka exactly once, and to Cassandra.
  */
@@ -39,13 +42,13 @@ public final class RewardsJob {
     this.registry = registry;
   }
 
-  /** Device intervals and feeder intervals from one Kafka source (so they share one watermark). */
+  /** Device intervals, feeder intervals and DR deliveries from one Kafka source (so they share one watermark). */
   public static KafkaSource<RewardsInput> source(JobArgs args, String group, OffsetsInitializer start) {
     var b = KafkaSource.<RewardsInput>builder().setBootstrapServers(args.kafka())
-        .setTopics(args.topic(Topics.INTERVAL_ENERGY), args.topic(Topics.FEEDER_STATE))
+        .setTopics(args.topic(Topics.INTERVAL_ENERGY), args.topic(Topics.FEEDER_STATE), args.topic(Topics.DR_DELIVERY))
         .setGroupId(group).setStartingOffsets(start)
         .setProperty("isolation.level", "read_committed")
-        .setDeserializer(new RewardsInput.Deserializer(args.topic(Topics.FEEDER_STATE)));
+        .setDeserializer(new RewardsInput.Deserializer(args.topic(Topics.FEEDER_STATE), args.topic(Topics.DR_DELIVERY)));
     if (replay(args)) b.setBounded(OffsetsInitializer.latest());
     return b.build();
   }
@@ -62,7 +65,7 @@ public final class RewardsJob {
     Duration ooo = Duration.ofMillis(args.outOfOrdernessMillis());
     Duration idle = Duration.ofMillis(args.idlenessMillis());
     DataStream<RewardsInput> in = env.fromSource(input, WatermarkStrategy.<RewardsInput>forBoundedOutOfOrderness(ooo)
-        .withTimestampAssigner((r, ts) -> r.intervalEnd()).withIdleness(idle), "interval-energy-and-feeder-state").uid("rewards-source");
+        .withTimestampAssigner((r, ts) -> r.intervalEnd()).withIdleness(idle), "interval-energy-feeder-state-and-dr-delivery").uid("rewards-source");
     DataStream<DeviceIntervalEnergy> intervals = in.filter(r -> r.energy != null).name("device-intervals").uid("device-intervals")
         .map(r -> r.energy).returns(DeviceIntervalEnergy.class).name("device-interval").uid("device-interval");
     DataStream<FeederIntervalState> feederStates = in.filter(r -> r.feeder != null).name("feeder-intervals").uid("feeder-intervals")
@@ -73,7 +76,10 @@ public final class RewardsJob {
     SingleOutputStreamOperator<RewardEntry> feeLines = feederStates
         .keyBy(FeederIntervalState::getSubstationId)
         .process(new NetworkFees(registry, args.rulebook(), args.intervalMillis())).name("network-fees").uid("network-fees");
-    DataStream<RewardEntry> ledger = deviceLines.union(feeLines);
+    SingleOutputStreamOperator<RewardEntry> drLines = in.filter(r -> r.delivery != null).name("dr-deliveries").uid("dr-deliveries")
+        .map(r -> r.delivery).returns(DrDelivery.class).name("dr-delivery").uid("dr-delivery")
+        .flatMap(new DrPayments(args.rulebook())).name("dr-payments").uid("dr-payments");
+    DataStream<RewardEntry> ledger = deviceLines.union(feeLines, drLines);
 
     boolean live = !replay(args);
     if (live) ledger.sinkTo(new CassandraSink<>(args.cassandra(), args.keyspace(), Rows.LEDGER)).name("cassandra-ledger").uid("cassandra-ledger");
@@ -81,7 +87,8 @@ public final class RewardsJob {
 
     SingleOutputStreamOperator<SettlementBatch> batches = ledger
         .keyBy(e -> 0)
-        .process(new SettlementBatcher(args.rulebook())).name("settlement-batcher").uid("settlement-batcher")
+        .process(new SettlementBatcher(args.rulebook(), SettlementBatcher.parsePayoutAddresses(args.all().get("payout-addresses", ""))))
+        .name("settlement-batcher").uid("settlement-batcher")
         .setParallelism(1);
     if (live) {
       batches.flatMap(new Rows.OwedRows()).name("owed-rows").uid("owed-rows").setParallelism(1)

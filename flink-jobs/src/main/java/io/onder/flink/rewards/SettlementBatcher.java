@@ -28,6 +28,8 @@ import org.apache.flink.util.Collector;
 public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry, SettlementBatch> {
   private static final long serialVersionUID = 1L;
   private final String rulebookVersion;
+  /** Where named accounts (the creators fund, say) are paid on chain; addresses are paid as they are. */
+  private final Map<String, String> payoutAddresses;
   /** Each payee's cumulative amount as of the last batch. */
   private transient MapState<String, Long> settled;
   /** Credits not yet in a batch, by "period|account". */
@@ -37,7 +39,26 @@ public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry
   private transient SettlementPeriods periods;
 
   public SettlementBatcher(String rulebookVersion) {
+    this(rulebookVersion, Map.of());
+  }
+
+  public SettlementBatcher(String rulebookVersion, Map<String, String> payoutAddresses) {
     this.rulebookVersion = rulebookVersion;
+    this.payoutAddresses = Map.copyOf(payoutAddresses);
+  }
+
+  /** {@code name=0x…,name2=0x…}, as given on the job's command line ({@code --payout-addresses}). */
+  public static Map<String, String> parsePayoutAddresses(String spec) {
+    Map<String, String> m = new TreeMap<>();
+    if (spec == null || spec.isBlank()) return m;
+    for (String pair : spec.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0 || !pair.substring(eq + 1).strip().matches("0x[0-9a-fA-F]{40}")) {
+        throw new IllegalArgumentException("--payout-addresses wants name=0x<40 hex digits>, got '" + pair + "'");
+      }
+      m.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip().toLowerCase());
+    }
+    return m;
   }
 
   @Override
@@ -85,7 +106,7 @@ public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry
       long cumulative = Math.addExact(before == null ? 0 : before, c.getValue());
       settled.put(c.getKey(), cumulative);
       pending.remove(prefix + c.getKey());
-      owed.add(new OwedAmount(c.getKey(), cumulative));
+      owed.add(new OwedAmount(payoutAddresses.getOrDefault(c.getKey(), c.getKey()), cumulative));
       total = Math.addExact(total, cumulative);
     }
     out.collect(SettlementBatch.newBuilder().setBatchId(rulebookVersion + "/" + period).setSettlementPeriod(period)
