@@ -1,0 +1,371 @@
+package io.onder.flink.dr;
+
+import io.onder.avro.CommandAction;
+import io.onder.avro.DeviceIntervalEnergy;
+import io.onder.avro.DispatchCommand;
+import io.onder.avro.DrDelivery;
+import io.onder.avro.DrEvent;
+import io.onder.avro.DrStatus;
+import io.onder.flink.quality.Rulebooks;
+import io.onder.flink.registry.Registry;
+import io.onder.flink.registry.RegistryHolder;
+import io.onder.rules.Baseline;
+import io.onder.rules.DeviceCommand;
+import io.onder.rules.DeviceKind;
+import io.onder.rules.DeviceProfile;
+import io.onder.rules.Dispatcher;
+import io.onder.rules.DrEventSpec;
+import io.onder.rules.Flexibility;
+import io.onder.rules.Intervals;
+import io.onder.rules.Reliability;
+import io.onder.rules.Rulebook;
+import io.onder.rules.Verification;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Demand response in one region (the key): keeps every device's flexibility, dispatches DR events over the devices
+ * under their target, verifies each commanded device's delivery every interval, re-dispatches on shortfall,
+ * releases at the end and updates reliability. All in event time, driven by the energy's watermark.
+ *
+ * <p>Why one keyed operator per region rather than a device-keyed one: dispatch ranks the whole pool under a target
+ * at once, and re-dispatch and reliability need the verified deliveries of the devices it commanded. Flink 2 has no
+ * iterations to feed deliveries back to an upstream dispatcher, so the loop closes here; every target (feeder,
+ * substation, region) lies inside one region, so the region is the smallest key that sees a whole pool.
+ *
+ * <p>Timeline of an event (times are event time; a timer fires once the watermark passes it):
+ * <ul>
+ *   <li>posted: kept; an event that already ended when first seen goes to {@link #EXPIRED}.</li>
+ *   <li>at its start: round 0 over the devices under the target that have a baseline (a device whose delivery
+ *       could not be verified is not asked) and something to give — {@link Flexibility} from the registry and the
+ *       latest interval, capped at the owner's {@code flexible_w} — with {@link Dispatcher#dispatch}.</li>
+ *   <li>each interval's energy of a commanded device: {@link Verification#verify} against its {@link Baseline}
+ *       → one {@link DrDelivery} (side output {@link #DELIVERY}).</li>
+ *   <li>at each interval boundary inside the window: the pool's delivery in the interval just closed, as average W
+ *       over the covered time, against the target; on shortfall {@link Dispatcher#redispatch} asks devices not yet
+ *       commanded, from that boundary on.</li>
+ *   <li>at the end of the interval holding the event's end: RELEASE to every commanded device, reliability updated
+ *       with delivered ÷ asked over the whole ask (an interval with no energy counts as nothing delivered; side
+ *       output {@link #RELIABILITY}), and the event's state removed.</li>
+ *   <li>cancelled (a newer version with status CANCELLED): RELEASE at once; intervals already verified stay paid,
+ *       none after is verified; reliability unchanged (the utility cut it short, not the device). A newer ACTIVE
+ *       version replaces target and end (commands already sent stand).</li>
+ * </ul>
+ * A device silent for {@code idleMillis} is forgotten (its reliability with it, unless the reliability table is used
+ * to seed it again: see the job's note).
+ */
+public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput, DispatchCommand> {
+  private static final long serialVersionUID = 1L;
+  public static final OutputTag<DrDelivery> DELIVERY = new OutputTag<>("dr-delivery") {};
+  public static final OutputTag<DeviceReliability> RELIABILITY = new OutputTag<>("dr-reliability") {};
+  public static final OutputTag<DrEvent> EXPIRED = new OutputTag<>("dr-expired") {};
+  /** Devices are swept on timers at multiples of this. */
+  static final long SWEEP_MILLIS = 3_600_000L;
+
+  private final RegistryHolder registry;
+  private final String rulebookVersion;
+  private final long intervalMillis;
+  private final long idleMillis;
+  private final long minSocPpm;
+  private final long maxSocPpm;
+
+  private transient MapState<String, DeviceFlexState> devices;
+  private transient MapState<String, DrEventState> events;
+  /** Commanded devices by "eventId|deviceId". */
+  private transient MapState<String, EventDeviceState> commanded;
+  /** The pool's verified delivery by "eventId|intervalStart", mWh, until the interval's boundary is checked. */
+  private transient MapState<String, Long> delivered;
+  private transient Rulebook.DrRules rules;
+  private transient Intervals intervals;
+  private transient Baseline baseline;
+  private transient Dispatcher dispatcher;
+
+  /**
+   * @param minSocPpm, maxSocPpm the owners' default floor and ceiling of a battery's or EV's state of charge (the
+   *                   registry does not hold them yet)
+   */
+  public DemandResponseFunction(RegistryHolder registry, String rulebookVersion, long intervalMillis, long idleMillis, long minSocPpm,
+      long maxSocPpm) {
+    this.registry = registry;
+    this.rulebookVersion = rulebookVersion;
+    this.intervalMillis = intervalMillis;
+    this.idleMillis = idleMillis;
+    this.minSocPpm = minSocPpm;
+    this.maxSocPpm = maxSocPpm;
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    devices = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-devices", Types.STRING, Types.POJO(DeviceFlexState.class)));
+    events = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-events", Types.STRING, Types.POJO(DrEventState.class)));
+    commanded = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-commanded", Types.STRING, Types.POJO(EventDeviceState.class)));
+    delivered = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-delivered", Types.STRING, Types.LONG));
+    rules = Rulebooks.load(rulebookVersion).dr();
+    intervals = new Intervals(intervalMillis);
+    baseline = new Baseline(rules, intervals);
+    dispatcher = new Dispatcher(rules);
+  }
+
+  @Override
+  public void processElement(DrInput in, Context ctx, Collector<DispatchCommand> out) throws Exception {
+    if (in.energy != null) onEnergy(in.energy, ctx);
+    else onEvent(in.event, ctx, out);
+  }
+
+  // ---- device intervals -------------------------------------------------------------------------------------
+
+  private void onEnergy(DeviceIntervalEnergy e, Context ctx) throws Exception {
+    String id = e.getDeviceId();
+    DeviceFlexState d = devices.get(id);
+    if (d == null) {
+      d = new DeviceFlexState();
+      d.deviceId = id;
+    }
+    d.ownerAddress = e.getOwnerAddress();
+    d.feederId = e.getFeederId();
+    d.substationId = e.getSubstationId();
+    if (e.getSocPercent() != null) d.socPpm = Math.round(e.getSocPercent() * 10_000d);
+    long start = e.getIntervalStart().toEpochMilli();
+    long end = e.getIntervalEnd().toEpochMilli();
+    long net = e.getImportMilliWh() - e.getExportMilliWh();
+    long keepFrom = start - (rules.baselineWindowIntervals() + 1L) * intervalMillis;
+    List<DrEventState> active = new ArrayList<>();
+    for (DrEventState ev : events.values()) {
+      active.add(ev);
+      keepFrom = Math.min(keepFrom, windowStart(ev)); // a running event may still need this device's baseline
+    }
+    d.record(start, end, net, keepFrom);
+    devices.put(id, d);
+    ctx.timerService().registerEventTimeTimer(ceil(end + idleMillis, SWEEP_MILLIS));
+
+    for (DrEventState ev : active) {
+      if (!ev.dispatched) continue;
+      EventDeviceState c = commanded.get(ev.eventId + "|" + id);
+      if (c == null || start <= c.lastVerifiedStart || end <= c.fromMillis || start >= ev.endMillis) continue;
+      Verification.Delivery v = Verification.verify(ev.spec(c.fromMillis), start, end, OptionalLong.of(c.baselineMilliWh), net, c.requestedW);
+      c.deliveredMilliWh += v.deliveredMilliWh();
+      c.lastVerifiedStart = start;
+      commanded.put(ev.eventId + "|" + id, c);
+      String sumKey = ev.eventId + "|" + start;
+      Long sum = delivered.get(sumKey);
+      delivered.put(sumKey, (sum == null ? 0 : sum) + v.deliveredMilliWh());
+      ctx.output(DELIVERY, DrDelivery.newBuilder().setEventId(ev.eventId).setDeviceId(id).setOwnerAddress(d.ownerAddress)
+          .setIntervalStart(Instant.ofEpochMilli(start)).setIntervalEnd(Instant.ofEpochMilli(end))
+          .setBaselineMilliWh(v.baselineMilliWh()).setActualMilliWh(v.actualMilliWh()).setRequestedMilliWh(v.requestedMilliWh())
+          .setDeliveredMilliWh(v.deliveredMilliWh()).setRate(ev.rate).setUtilityAccount(ev.utilityAccount()).build());
+    }
+  }
+
+  // ---- events -----------------------------------------------------------------------------------------------
+
+  private void onEvent(DrEvent e, Context ctx, Collector<DispatchCommand> out) throws Exception {
+    DrEventState s = events.get(e.getEventId());
+    long watermark = ctx.timerService().currentWatermark();
+    if (s == null) {
+      if (e.getStatus() == DrStatus.CANCELLED) return; // cancelled before we saw it, or already over
+      if (e.getEnd().toEpochMilli() <= watermark || e.getEnd().toEpochMilli() <= e.getStart().toEpochMilli()) {
+        ctx.output(EXPIRED, e);
+        return;
+      }
+      s = DrEventState.of(e);
+      events.put(s.eventId, s);
+      ctx.timerService().registerEventTimeTimer(s.startMillis);
+      return;
+    }
+    if (e.getVersion() <= s.version) return; // a repeat or an older version
+    if (e.getStatus() == DrStatus.CANCELLED) {
+      long at = Math.max(s.startMillis, watermark);
+      if (s.dispatched) release(s, at, out);
+      remove(s);
+      return;
+    }
+    s.update(e);
+    events.put(s.eventId, s);
+    ctx.timerService().registerEventTimeTimer(s.dispatched ? finish(s) : s.startMillis);
+  }
+
+  @Override
+  public void onTimer(long t, OnTimerContext ctx, Collector<DispatchCommand> out) throws Exception {
+    List<DrEventState> due = new ArrayList<>();
+    for (DrEventState ev : events.values()) due.add(ev);
+    due.sort((a, b) -> a.eventId.compareTo(b.eventId));
+    for (DrEventState ev : due) {
+      if (!ev.dispatched) {
+        if (t >= ev.startMillis) dispatch(ev, ctx, out);
+      } else if (t >= finish(ev)) {
+        finish(ev, t, ctx, out);
+      } else if (t % intervalMillis == 0 && t > ev.startMillis) {
+        check(ev, t, ctx, out);
+      }
+    }
+    if (t % SWEEP_MILLIS == 0) sweep(t);
+  }
+
+  /** Round 0 at the event's start. */
+  private void dispatch(DrEventState ev, OnTimerContext ctx, Collector<DispatchCommand> out) throws Exception {
+    long at = ev.startMillis;
+    DrEventSpec spec = ev.spec();
+    Map<String, Long> baselines = new HashMap<>();
+    List<Dispatcher.Candidate> pool = pool(ev, at, Set.of(), baselines);
+    emit(ev, dispatcher.dispatch(spec, pool, at), baselines, at, out);
+    ev.dispatched = true;
+    events.put(ev.eventId, ev);
+    next(ev, at, ctx);
+  }
+
+  /** An interval boundary inside the window: re-dispatch if the pool delivered less than the target. */
+  private void check(DrEventState ev, long t, OnTimerContext ctx, Collector<DispatchCommand> out) throws Exception {
+    long from = t - intervalMillis;
+    Long sum = delivered.get(ev.eventId + "|" + from);
+    delivered.remove(ev.eventId + "|" + from);
+    long covered = Math.min(ev.endMillis, t) - Math.max(ev.startMillis, from);
+    long measuredW = covered <= 0 || sum == null ? 0 : Math.floorDiv(Math.multiplyExact(sum, 3_600L), covered);
+    if (t < ev.endMillis && measuredW < ev.targetW) {
+      Set<String> already = commandedDevices(ev);
+      Map<String, Long> baselines = new HashMap<>();
+      List<Dispatcher.Candidate> pool = pool(ev, t, already, baselines);
+      Dispatcher.Plan plan = dispatcher.redispatch(ev.spec(t), pool, measuredW, already, ev.round + 1, t);
+      if (!plan.commands().isEmpty()) {
+        ev.round++;
+        emit(ev, plan, baselines, t, out);
+        events.put(ev.eventId, ev);
+      }
+    }
+    next(ev, t, ctx);
+  }
+
+  /** The end: release, reliability, forget the event. */
+  private void finish(DrEventState ev, long t, OnTimerContext ctx, Collector<DispatchCommand> out) throws Exception {
+    for (String deviceId : commandedDevices(ev)) {
+      EventDeviceState c = commanded.get(ev.eventId + "|" + deviceId);
+      DeviceFlexState d = devices.get(deviceId);
+      long requestedTotal = Math.floorDiv(Math.multiplyExact(c.requestedW, Math.max(0, ev.endMillis - c.fromMillis)), 3_600L);
+      if (d == null) continue; // forgotten meanwhile: nothing to update
+      d.reliabilityPpm = Reliability.update(d.reliability(rules.reliabilityPriorPpm()), c.deliveredMilliWh, requestedTotal, rules);
+      devices.put(deviceId, d);
+      ctx.output(RELIABILITY, new DeviceReliability(deviceId, d.reliabilityPpm, ev.eventId, requestedTotal, c.deliveredMilliWh, ev.endMillis));
+    }
+    release(ev, ev.endMillis, out);
+    remove(ev);
+  }
+
+  /** Devices under the target with a baseline and something to give, as of {@code at}. */
+  private List<Dispatcher.Candidate> pool(DrEventState ev, long at, Set<String> exclude, Map<String, Long> baselines) throws Exception {
+    Registry reg = registry.get();
+    DrEventSpec spec = ev.spec(); // baselines always look before the event's own start
+    long holdMillis = ev.endMillis - at;
+    List<Dispatcher.Candidate> pool = new ArrayList<>();
+    for (DeviceFlexState d : devices.values()) {
+      if (!ev.covers(d) || exclude.contains(d.deviceId)) continue;
+      Registry.Device r = reg.device(d.deviceId);
+      DeviceProfile p = profile(r, d);
+      if (p == null || !p.controllable()) continue;
+      long available = Math.min(r.flexibleW(), Flexibility.of(p, d.powerBefore(at, intervalMillis), d.soc(), holdMillis, rules).in(spec.direction()));
+      if (available <= 0) continue;
+      OptionalLong b = baseline.of(spec, d.history());
+      if (b.isEmpty()) continue;
+      baselines.put(d.deviceId, b.getAsLong());
+      pool.add(new Dispatcher.Candidate(d.deviceId, available, d.reliability(rules.reliabilityPriorPpm()), p.costPerKwh(), d.lastAskedMillis));
+    }
+    return pool;
+  }
+
+  /**
+   * The registry's view of a device for dispatch: controllable when the owner offers some flexible power and the
+   * device is not revoked; the registry has no asking price yet (0) and no per-device SoC limits (the job's).
+   */
+  DeviceProfile profile(Registry.Device r, DeviceFlexState d) {
+    if (r == null) return null;
+    DeviceKind kind;
+    try {
+      kind = DeviceKind.parse(r.kind());
+    } catch (RuntimeException unknownKind) {
+      return null;
+    }
+    return new DeviceProfile(d.deviceId, d.ownerAddress, kind, d.feederId, Math.max(0, r.maxImportW()), Math.max(0, r.maxExportW()),
+        Math.max(0, r.storageMilliWh()) / 1_000, minSocPpm, maxSocPpm, 0, !r.revoked() && r.flexibleW() > 0);
+  }
+
+  private void emit(DrEventState ev, Dispatcher.Plan plan, Map<String, Long> baselines, long from, Collector<DispatchCommand> out)
+      throws Exception {
+    for (DeviceCommand c : plan.commands()) {
+      EventDeviceState s = new EventDeviceState();
+      s.deviceId = c.deviceId();
+      s.requestedW = c.requestedW();
+      s.fromMillis = from;
+      s.round = c.round();
+      s.baselineMilliWh = baselines.get(c.deviceId());
+      commanded.put(ev.eventId + "|" + c.deviceId(), s);
+      DeviceFlexState d = devices.get(c.deviceId());
+      d.lastAskedMillis = c.issuedAtMillis();
+      devices.put(c.deviceId(), d);
+      out.collect(avro(c));
+    }
+  }
+
+  private void release(DrEventState ev, long at, Collector<DispatchCommand> out) throws Exception {
+    for (DeviceCommand c : Dispatcher.release(ev.spec(), commandedDevices(ev), at)) out.collect(avro(c));
+  }
+
+  private void remove(DrEventState ev) throws Exception {
+    String prefix = ev.eventId + "|";
+    for (Iterator<String> it = commanded.keys().iterator(); it.hasNext(); ) if (it.next().startsWith(prefix)) it.remove();
+    for (Iterator<String> it = delivered.keys().iterator(); it.hasNext(); ) if (it.next().startsWith(prefix)) it.remove();
+    events.remove(ev.eventId);
+  }
+
+  private Set<String> commandedDevices(DrEventState ev) throws Exception {
+    String prefix = ev.eventId + "|";
+    Set<String> ids = new HashSet<>();
+    for (String k : commanded.keys()) if (k.startsWith(prefix)) ids.add(k.substring(prefix.length()));
+    return ids;
+  }
+
+  /** Registers the next interval boundary of a running event (or its finish). */
+  private void next(DrEventState ev, long t, OnTimerContext ctx) {
+    ctx.timerService().registerEventTimeTimer(Math.min(intervals.endOf(t), finish(ev)));
+  }
+
+  /** When an event is finished: the end of the interval holding its last instant, once that interval is verified. */
+  private long finish(DrEventState ev) {
+    return intervals.endOf(ev.endMillis - 1);
+  }
+
+  private long windowStart(DrEventState ev) {
+    return intervals.startOf(ev.startMillis) - rules.baselineWindowIntervals() * intervalMillis;
+  }
+
+  private void sweep(long t) throws Exception {
+    Set<String> busy = new HashSet<>();
+    for (String k : commanded.keys()) busy.add(k.substring(k.indexOf('|') + 1));
+    for (Iterator<Map.Entry<String, DeviceFlexState>> it = devices.iterator(); it.hasNext(); ) {
+      Map.Entry<String, DeviceFlexState> en = it.next();
+      if (en.getValue().lastIntervalEnd + idleMillis <= t && !busy.contains(en.getKey())) it.remove();
+    }
+  }
+
+  static DispatchCommand avro(DeviceCommand c) {
+    return DispatchCommand.newBuilder().setCommandId(c.commandId()).setEventId(c.eventId()).setDeviceId(c.deviceId())
+        .setAction(CommandAction.valueOf(c.action().name())).setRequestedW(c.requestedW())
+        .setStart(Instant.ofEpochMilli(c.startMillis())).setEnd(Instant.ofEpochMilli(c.endMillis())).setRound(c.round())
+        .setIssuedAt(Instant.ofEpochMilli(c.issuedAtMillis())).build();
+  }
+
+  private static long ceil(long t, long unit) {
+    return -Math.floorDiv(-t, unit) * unit;
+  }
+}

@@ -1,0 +1,18 @@
+package io.onder.flink.dr;
+
+/** One commanded device in one event, as Flink keyed state: what it was asked and what it delivered so far. */
+public class EventDeviceState {
+  public String deviceId;
+  /** Change of load asked, W. */
+  public long requestedW;
+  /** When the ask starts: the event's start for round 0, the re-dispatch time for later rounds. */
+  public long fromMillis;
+  public int round;
+  /** Baseline net import per interval, mWh (a device is only asked when it has one). */
+  public long baselineMilliWh;
+  public long deliveredMilliWh;
+  /** Start of the latest interval verified; a correction of an interval already verified is not paid twice. */
+  public long lastVerifiedStart = Long.MIN_VALUE;
+
+  public EventDeviceState() {}
+}

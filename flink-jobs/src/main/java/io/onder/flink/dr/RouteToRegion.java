@@ -1,0 +1,52 @@
+package io.onder.flink.dr;
+
+import io.onder.avro.DrEvent;
+import io.onder.flink.registry.Registry;
+import io.onder.flink.registry.RegistryHolder;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Sets the region of each input: a device interval carries it; a DR event's target (feeder, substation or region)
+ * is looked up in the topology. An event whose target the registry does not know goes to a side output, so a typo
+ * in a utility's request is visible rather than silently dispatched nowhere. Stateless.
+ */
+public class RouteToRegion extends ProcessFunction<DrInput, DrInput> {
+  private static final long serialVersionUID = 1L;
+  public static final OutputTag<DrEvent> UNKNOWN_TARGET = new OutputTag<>("unknown-dr-target") {};
+  private final RegistryHolder registry;
+
+  public RouteToRegion(RegistryHolder registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public void processElement(DrInput in, Context ctx, Collector<DrInput> out) {
+    if (in.energy != null) {
+      in.regionId = in.energy.getRegionId();
+    } else {
+      in.regionId = regionOf(in.event);
+      if (in.regionId == null) {
+        ctx.output(UNKNOWN_TARGET, in.event);
+        return;
+      }
+    }
+    out.collect(in);
+  }
+
+  String regionOf(DrEvent e) {
+    String target = e.getTargetId();
+    switch (e.getTargetKind()) {
+      case REGION:
+        return target;
+      case FEEDER: {
+        Registry.Feeder f = registry.lookup(r -> r.feeder(target));
+        return f == null ? null : f.regionId();
+      }
+      default:
+        return registry.lookup(r -> r.feeders().values().stream().filter(f -> target.equals(f.substationId()))
+            .map(Registry.Feeder::regionId).findFirst().orElse(null));
+    }
+  }
+}
