@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -322,9 +321,14 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   }
 
   private void remove(DrEventState ev) throws Exception {
+    // remove() by key, not through an iterator: the heap backend drops a map emptied by remove(), not by it.remove()
     String prefix = ev.eventId + "|";
-    for (Iterator<String> it = commanded.keys().iterator(); it.hasNext(); ) if (it.next().startsWith(prefix)) it.remove();
-    for (Iterator<String> it = delivered.keys().iterator(); it.hasNext(); ) if (it.next().startsWith(prefix)) it.remove();
+    List<String> gone = new ArrayList<>();
+    for (String k : commanded.keys()) if (k.startsWith(prefix)) gone.add(k);
+    for (String k : gone) commanded.remove(k);
+    gone.clear();
+    for (String k : delivered.keys()) if (k.startsWith(prefix)) gone.add(k);
+    for (String k : gone) delivered.remove(k);
     events.remove(ev.eventId);
   }
 
@@ -352,10 +356,11 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   private void sweep(long t) throws Exception {
     Set<String> busy = new HashSet<>();
     for (String k : commanded.keys()) busy.add(k.substring(k.indexOf('|') + 1));
-    for (Iterator<Map.Entry<String, DeviceFlexState>> it = devices.iterator(); it.hasNext(); ) {
-      Map.Entry<String, DeviceFlexState> en = it.next();
-      if (en.getValue().lastIntervalEnd + idleMillis <= t && !busy.contains(en.getKey())) it.remove();
+    List<String> silent = new ArrayList<>();
+    for (Map.Entry<String, DeviceFlexState> en : devices.entries()) {
+      if (en.getValue().lastIntervalEnd + idleMillis <= t && !busy.contains(en.getKey())) silent.add(en.getKey());
     }
+    for (String id : silent) devices.remove(id);
   }
 
   static DispatchCommand avro(DeviceCommand c) {

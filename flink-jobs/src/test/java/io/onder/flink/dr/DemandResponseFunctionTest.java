@@ -1,0 +1,206 @@
+package io.onder.flink.dr;
+
+import static io.onder.flink.dr.DrFixtures.MIN;
+import static io.onder.flink.dr.DrFixtures.T0;
+import static io.onder.flink.dr.DrFixtures.energy;
+import static io.onder.flink.dr.DrFixtures.event;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.onder.avro.CommandAction;
+import io.onder.avro.DispatchCommand;
+import io.onder.avro.DrDelivery;
+import io.onder.avro.DrEvent;
+import io.onder.avro.DrStatus;
+import io.onder.avro.TargetKind;
+import io.onder.flink.registry.RegistryHolder;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntToLongFunction;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DR operator on a small fleet (see {@link DrFixtures}), numbers from the rulebook onder-flex-2025.1: margin
+ * 10 %, reliability prior 0.8 in bands of 0.1, EWMA weight 0.2, baseline over the 10 minutes before the start.
+ */
+class DemandResponseFunctionTest {
+  static final long IDLE = 24 * 3_600_000L;
+  KeyedOneInputStreamOperatorTestHarness<String, DrInput, DispatchCommand> h;
+
+  @BeforeEach
+  void harness() throws Exception {
+    h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new DemandResponseFunction(new RegistryHolder(RegistryHolder.fixed(DrFixtures.REGISTRY), 60_000), "onder-flex-2025.1", MIN, IDLE,
+            100_000, 1_000_000),
+        r -> r.regionId, Types.STRING);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    h.close();
+  }
+
+  void send(DrEvent e) throws Exception {
+    DrInput in = DrInput.of(e);
+    in.regionId = "R1";
+    h.processElement(new StreamRecord<>(in, in.timestamp()));
+  }
+
+  /** Minutes {@code from}..{@code to}-1 of the fleet, each followed by the watermark at its end. */
+  void minutes(int from, int to, IntToLongFunction ev1, IntToLongFunction hp1) throws Exception {
+    for (int i = from; i < to; i++) {
+      for (var e : List.of(energy("ev1", i, ev1.applyAsLong(i)), energy("hp1", i, hp1.applyAsLong(i)), energy("m1", i, 20_000),
+          energy("ld2", i, 40_000))) {
+        DrInput in = DrInput.of(e);
+        in.regionId = "R1";
+        h.processElement(new StreamRecord<>(in, in.timestamp()));
+      }
+      h.processWatermark(new Watermark(T0 + (i + 1) * MIN));
+    }
+  }
+
+  List<DispatchCommand> commands() {
+    return h.extractOutputValues();
+  }
+
+  List<DrDelivery> deliveries() {
+    return h.getSideOutput(DemandResponseFunction.DELIVERY).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+  }
+
+  Map<String, Long> reliability() {
+    var out = h.getSideOutput(DemandResponseFunction.RELIABILITY);
+    return out == null ? Map.of() : out.stream().map(StreamRecord::getValue).collect(Collectors.toMap(r -> r.deviceId, r -> r.reliabilityPpm));
+  }
+
+  static String show(DispatchCommand c) {
+    return c.getCommandId() + " " + c.getAction() + " " + c.getRequestedW();
+  }
+
+  /**
+   * E1: reduce F1 by 6 kW from 12:20 to 12:30. Baselines (12:10-12:20): EV 100,000 mWh a minute (6 kW), heat pump
+   * 50,000 (3 kW). The pool under F1: EV 6,000 W (its whole load), heat pump 1,500 W (half its load), meter
+   * nothing; ld2 is on F2. Goal 6,600 W expected; both together are expected to give 0.8 × 7,500 = 6,000: both are
+   * asked for everything. The EV stops (delivers its 100,000 mWh asked each minute); the heat pump runs at 35,000 (delivers
+   * 15,000 of its 25,000 asked) except at 12:25 when it stops (50,000 below baseline, clamped to 25,000).
+   */
+  void firstEvent() throws Exception {
+    send(event("E1", TargetKind.FEEDER, "F1", 6_000, 20, 30, 1, DrStatus.ACTIVE));
+    minutes(0, 20, i -> 100_000, i -> 50_000);
+  }
+
+  @Test
+  void dispatches_at_the_start_over_the_devices_under_the_target_and_verifies_each_interval() throws Exception {
+    send(event("E1", TargetKind.FEEDER, "F1", 6_000, 20, 30, 1, DrStatus.ACTIVE));
+    minutes(0, 19, i -> 100_000, i -> 50_000);
+    assertThat(commands()).as("nothing before the start").isEmpty();
+    minutes(19, 20, i -> 100_000, i -> 50_000);
+    assertThat(commands()).extracting(DemandResponseFunctionTest::show)
+        .containsExactlyInAnyOrder("E1/ev1/0 REDUCE 6000", "E1/hp1/0 REDUCE 1500");
+    assertThat(commands()).allSatisfy(c -> {
+      assertThat(c.getStart().toEpochMilli()).isEqualTo(T0 + 20 * MIN);
+      assertThat(c.getEnd().toEpochMilli()).isEqualTo(T0 + 30 * MIN);
+    });
+
+    minutes(20, 35, i -> i < 30 ? 0 : 100_000, i -> i == 25 ? 0 : i < 30 ? 35_000 : 50_000);
+
+    List<DrDelivery> d = deliveries();
+    assertThat(d).as("two devices × ten minutes, nothing outside the window").hasSize(20)
+        .allSatisfy(x -> assertThat(x.getIntervalStart().toEpochMilli()).isBetween(T0 + 20 * MIN, T0 + 29 * MIN))
+        .allSatisfy(x -> assertThat(x.getDeliveredMilliWh()).isLessThanOrEqualTo(x.getRequestedMilliWh()))
+        .allSatisfy(x -> assertThat(x.getUtilityAccount()).isEqualTo("utility:u1"));
+    assertThat(d.stream().filter(x -> x.getDeviceId().equals("ev1"))).allSatisfy(x -> {
+      assertThat(x.getBaselineMilliWh()).isEqualTo(100_000);
+      assertThat(x.getRequestedMilliWh()).isEqualTo(100_000); // 6,000 W × 60 s
+      assertThat(x.getDeliveredMilliWh()).isEqualTo(100_000);
+    });
+    assertThat(d.stream().filter(x -> x.getDeviceId().equals("hp1")).mapToLong(DrDelivery::getDeliveredMilliWh))
+        .as("nine minutes of 15,000 and one clamped to the 25,000 asked").containsExactly(15_000L, 15_000L, 15_000L, 15_000L, 15_000L,
+            25_000L, 15_000L, 15_000L, 15_000L, 15_000L);
+
+    // every minute the pool delivered at least 6,900 W: no re-dispatch; at the end, a release to each
+    assertThat(commands()).extracting(DemandResponseFunctionTest::show)
+        .containsExactlyInAnyOrder("E1/ev1/0 REDUCE 6000", "E1/hp1/0 REDUCE 1500", "E1/ev1/release RELEASE 0", "E1/hp1/release RELEASE 0");
+    // reliability: EV 0.8 × 0.8 + 0.2 × 1 = 0.84; heat pump delivered 160,000 of 250,000 = 0.64 → 0.8 × 0.8 + 0.2 × 0.64 = 0.768
+    assertThat(reliability()).containsExactlyInAnyOrderEntriesOf(Map.of("ev1", 840_000L, "hp1", 768_000L));
+  }
+
+  /**
+   * E2 after E1: reduce F1 by 3 kW from 12:40 to 12:50. The EV (0.84) now ranks above the heat pump (0.768, a lower
+   * band): goal 3,300 W expected, the EV alone is expected to give 5,040, so it is asked only ⌈3,300 / 0.84⌉ = 3,929 W.
+   * It reduces by 20,000 mWh in the first minute = 1,200 W: shortfall 1,800 W, goal 1,980; round 1 asks the heat pump
+   * for all of its 1,500 W (expected 1,152), from 12:41.
+   */
+  @Test
+  void re_dispatches_on_shortfall_to_devices_not_yet_asked_and_reliable_devices_go_first() throws Exception {
+    firstEvent();
+    minutes(20, 30, i -> 0, i -> i == 25 ? 0 : 35_000);
+    send(event("E2", TargetKind.FEEDER, "F1", 3_000, 40, 50, 1, DrStatus.ACTIVE));
+    minutes(30, 40, i -> 100_000, i -> 50_000);
+    assertThat(commands()).extracting(DemandResponseFunctionTest::show).contains("E2/ev1/0 REDUCE 3929").noneMatch(s -> s.startsWith("E2/hp1"));
+    minutes(40, 41, i -> 80_000, i -> 50_000);
+    List<DispatchCommand> round1 = commands().stream().filter(c -> c.getRound() == 1).collect(Collectors.toList());
+    assertThat(round1).extracting(DemandResponseFunctionTest::show).containsExactly("E2/hp1/1 REDUCE 1500");
+    assertThat(round1.get(0).getStart().toEpochMilli()).isEqualTo(T0 + 41 * MIN);
+    // the heat pump's first verified minute is the one after its command
+    minutes(41, 42, i -> 80_000, i -> 25_000);
+    assertThat(deliveries()).filteredOn(x -> x.getEventId().equals("E2") && x.getDeviceId().equals("hp1"))
+        .singleElement().satisfies(x -> {
+          assertThat(x.getIntervalStart().toEpochMilli()).isEqualTo(T0 + 41 * MIN);
+          assertThat(x.getDeliveredMilliWh()).isEqualTo(25_000);
+        });
+  }
+
+  @Test
+  void a_cancelled_event_releases_its_devices_at_once_and_no_later_interval_is_verified() throws Exception {
+    firstEvent();
+    minutes(20, 25, i -> 0, i -> 35_000);
+    send(event("E1", TargetKind.FEEDER, "F1", 6_000, 20, 30, 2, DrStatus.CANCELLED));
+    assertThat(commands()).extracting(DemandResponseFunctionTest::show).endsWith("E1/ev1/release RELEASE 0", "E1/hp1/release RELEASE 0");
+    minutes(25, 35, i -> 0, i -> 35_000);
+    assertThat(deliveries()).as("five minutes of two devices before the cancellation").hasSize(10);
+    assertThat(commands()).hasSize(4);
+    assertThat(reliability()).as("the utility cut it short, not the devices").isEmpty();
+  }
+
+  @Test
+  void a_repeated_or_older_version_changes_nothing() throws Exception {
+    firstEvent();
+    send(event("E1", TargetKind.FEEDER, "F1", 6_000, 20, 30, 1, DrStatus.CANCELLED));
+    minutes(20, 31, i -> 0, i -> 35_000);
+    assertThat(deliveries()).hasSize(20);
+  }
+
+  @Test
+  void an_event_that_ended_before_it_was_seen_is_set_aside() throws Exception {
+    minutes(0, 40, i -> 100_000, i -> 50_000);
+    send(event("E0", TargetKind.FEEDER, "F1", 6_000, 20, 30, 1, DrStatus.ACTIVE));
+    minutes(40, 41, i -> 100_000, i -> 50_000);
+    assertThat(commands()).isEmpty();
+    assertThat(h.getSideOutput(DemandResponseFunction.EXPIRED)).extracting(r -> r.getValue().getEventId()).containsExactly("E0");
+  }
+
+  @Test
+  void a_device_without_a_baseline_is_not_asked() throws Exception {
+    send(event("E1", TargetKind.SUBSTATION, "S1", 6_000, 20, 30, 1, DrStatus.ACTIVE));
+    minutes(16, 20, i -> 100_000, i -> 50_000); // four minutes of history: fewer than the five a baseline needs
+    assertThat(commands()).isEmpty();
+  }
+
+  @Test
+  void a_finished_event_and_then_silent_devices_leave_no_state_and_no_timer_behind() throws Exception {
+    firstEvent();
+    minutes(20, 31, i -> 0, i -> 35_000);
+    assertThat(reliability()).hasSize(2);
+    assertThat(h.numKeyedStateEntries()).as("the devices' map, nothing of the event").isEqualTo(1);
+    h.processWatermark(new Watermark(T0 + 31 * MIN + IDLE + DemandResponseFunction.SWEEP_MILLIS));
+    assertThat(h.numKeyedStateEntries()).isZero();
+    assertThat(h.numEventTimeTimers()).isZero();
+  }
+}
