@@ -57,6 +57,8 @@ public final class BadInputCorpus {
     List<String[]> senml = new ArrayList<>();
     s(senml, "not an array", "{'n':'seq','v':1}");
     s(senml, "empty pack", "[]");
+    s(senml, "base fields only", "[{'bn':'dev-a:','bt':" + nowS + "}]");
+    s(senml, "empty record", "[{'n':'seq','v':1},{}]");
     s(senml, "record is a number", "[1]");
     s(senml, "record is a string", "['seq']");
     s(senml, "record is an array", "[[1]]");

@@ -99,6 +99,7 @@ public final class SenmlCodec {
       if (r.has("bu")) bu = text(r.get("bu"), at, "bu");
       if (r.has("bv")) bv = number(r.get("bv"), at, "bv");
       if (r.has("bs")) number(r.get("bs"), at, "bs"); // checked, but sums are refused below
+      if (baseOnly(r)) continue; // a record of base fields only sets them for the records that follow
       String n = r.has("n") ? text(r.get("n"), at, "n") : "";
       String name = bn + n;
       if (name.isEmpty()) throw BadInput.bad("name", at + ": no name (neither bn nor n)");
@@ -136,7 +137,16 @@ public final class SenmlCodec {
       long timeMillis = t >= RELATIVE_LIMIT_S ? Math.round(t * 1000) : nowMillis + Math.round(t * 1000);
       out.add(new SenmlRecord(i, name, unit, v, vs, vb, timeMillis));
     }
+    if (out.isEmpty()) throw BadInput.bad("empty", "the pack has only base fields, no records");
     return out;
+  }
+
+  private static final java.util.Set<String> BASE_FIELDS = java.util.Set.of("bn", "bt", "bu", "bv", "bs", "bver");
+
+  private static boolean baseOnly(ObjectNode r) {
+    if (r.isEmpty()) return false;
+    for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) if (!BASE_FIELDS.contains(it.next())) return false;
+    return true;
   }
 
   /** Maps CBOR integer labels to the JSON field names; text labels are left as they are. */

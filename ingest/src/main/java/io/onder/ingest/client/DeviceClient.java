@@ -1,0 +1,110 @@
+package io.onder.ingest.client;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapHandler;
+import org.eclipse.californium.core.CoapObserveRelation;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.elements.exception.ConnectorException;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
+
+/**
+ * One device's CoAP client of the gateway: over DTLS with its PSK, or (development only) plain CoAP naming itself
+ * with {@code ?d=}. Used by the simulator, the benchmark and the tests. Not thread-safe per request flow; one
+ * endpoint (one DTLS session) per device.
+ */
+public final class DeviceClient implements AutoCloseable {
+  static {
+    CoapConfig.register();
+    UdpConfig.register();
+    DtlsConfig.register();
+  }
+
+  private final String base;
+  private final String query;
+  private final CoapEndpoint endpoint;
+  private final CoapClient client;
+
+  private DeviceClient(String base, String query, CoapEndpoint endpoint, long timeoutMillis) {
+    this.base = base;
+    this.query = query;
+    this.endpoint = endpoint;
+    this.client = new CoapClient().setEndpoint(endpoint).setTimeout(timeoutMillis);
+  }
+
+  /** A DTLS (PSK) client; the key array is not kept. */
+  public static DeviceClient dtls(String host, int port, String pskIdentity, byte[] psk, long timeoutMillis) {
+    Configuration cf = baseConfig();
+    DtlsConnectorConfig dtls = new DtlsConnectorConfig.Builder(cf)
+        .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
+        .setAddress(new InetSocketAddress(host, 0))
+        .setAdvancedPskStore(new AdvancedSinglePskStore(pskIdentity, psk))
+        .build();
+    CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls)).build();
+    return new DeviceClient("coaps://" + host + ":" + port, "", ep, timeoutMillis);
+  }
+
+  /** UNSAFE, development only: plain CoAP, the device names itself. */
+  public static DeviceClient plain(String host, int port, String deviceId, long timeoutMillis) {
+    Configuration cf = baseConfig();
+    CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(cf).setInetSocketAddress(new InetSocketAddress(host, 0)).build();
+    return new DeviceClient("coap://" + host + ":" + port, "?d=" + deviceId, ep, timeoutMillis);
+  }
+
+  private static Configuration baseConfig() {
+    Configuration cf = Configuration.createStandardWithoutFile();
+    cf.set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 2);
+    cf.set(CoapConfig.MAX_RETRANSMIT, 3);
+    return cf;
+  }
+
+  /** POSTs a SenML pack; null when no response came in time (or the DTLS handshake failed). */
+  public CoapResponse postReadings(byte[] payload, int contentFormat) {
+    return call(Request.newPost(), "/readings", payload, contentFormat);
+  }
+
+  public CoapResponse ackCommand(String json) {
+    return call(Request.newPost(), "/commands/ack", json.getBytes(java.nio.charset.StandardCharsets.UTF_8), MediaTypeRegistry.APPLICATION_JSON);
+  }
+
+  public CoapResponse getCommands(String extraQuery) {
+    client.setURI(base + "/commands" + query + (extraQuery == null ? "" : (query.isEmpty() ? "?" : "&") + extraQuery));
+    try {
+      return client.get();
+    } catch (ConnectorException | IOException e) {
+      return null;
+    }
+  }
+
+  public CoapObserveRelation observeCommands(CoapHandler handler) {
+    client.setURI(base + "/commands" + query);
+    return client.observe(handler);
+  }
+
+  private CoapResponse call(Request r, String path, byte[] payload, int format) {
+    client.setURI(base + path + query);
+    r.setPayload(payload);
+    r.getOptions().setContentFormat(format);
+    try {
+      return client.advanced(r);
+    } catch (ConnectorException | IOException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public void close() {
+    client.shutdown();
+    endpoint.destroy();
+  }
+}
