@@ -34,8 +34,8 @@ import org.eclipse.californium.scandium.config.DtlsConfig;
  * compliance. Simulated time is paced against the wall clock at {@code speed}.
  */
 public final class FleetRunner implements AutoCloseable {
-  public record Settings(Instant simStart, Instant simEnd, double speed, Duration readingEvery, int packSize, double compliance,
-      int maxInFlight, boolean progress) {}
+  public record Settings(SimClock clock, Instant simEnd, Duration readingEvery, int packSize, double compliance, int maxInFlight,
+      boolean progress) {}
 
   /** What the fleet did. */
   public static final class Summary {
@@ -106,7 +106,7 @@ public final class FleetRunner implements AutoCloseable {
   public Summary run(Settings s, LongConsumer onSimTick) throws InterruptedException {
     Summary sum = new Summary();
     Configuration config = clientConfiguration();
-    long start = s.simStart().toEpochMilli();
+    long start = s.clock().millis() - s.clock().millis() % s.readingEvery().toMillis();
     long end = s.simEnd().toEpochMilli();
     SplittableRandom compliance = new SplittableRandom(plan.seed() ^ 0x5eed);
     for (FleetPlan.Device d : plan.deviceList()) {
@@ -137,8 +137,7 @@ public final class FleetRunner implements AutoCloseable {
         .setStyle(ProgressBarStyle.ASCII).setUnit(" min", Math.max(1, 60_000 / step)).continuousUpdate().build() : null) {
       for (long i = 1; i <= steps; i++) {
         long t = start + i * step;
-        long due = wall0 + (long) ((t - start) / s.speed());
-        long wait = due - System.currentTimeMillis();
+        long wait = s.clock().wallMillisUntil(t);
         if (wait > 0) Thread.sleep(wait); // pacing simulated time against the wall clock, not waiting for a result
         onSimTick.accept(t);
         for (Device d : devices) {

@@ -1,0 +1,254 @@
+package io.onder.cli.demo;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.onder.bridge.BridgeMain;
+import io.onder.bridge.Chain;
+import io.onder.bridge.Deployment;
+import io.onder.bridge.GasBench;
+import io.onder.bridge.Reconciler;
+import io.onder.bridge.SettlementStore;
+import io.onder.ingest.Gateway;
+import io.onder.ingest.GatewayConfig;
+import io.onder.ingest.registry.CassandraDeviceRegistry;
+import io.onder.ingest.registry.SecretResolver;
+import io.onder.schemas.Topics;
+import io.onder.simulator.FleetPlan;
+import io.onder.simulator.FleetRunner;
+import io.onder.simulator.Provisioner;
+import io.onder.simulator.SimClock;
+import io.onder.stack.CassandraSchema;
+import io.onder.stack.FlinkRest;
+import io.onder.stack.KafkaTopics;
+import io.onder.stack.LedgerTotals;
+import io.onder.stack.LocalStack;
+import io.onder.stack.Server;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.web3j.crypto.Credentials;
+
+/**
+ * The main job on local defaults, as a new user sees it: the local stack, the contracts deployed and the pool
+ * funded, a fleet provisioned, the Flink jobs submitted to the session cluster over REST, the gateway and the
+ * settlement bridge running, a simulated day of readings over CoAP+DTLS, a DR event through the DR API in the
+ * evening peak, settlement on chain, and reconcile. Each run has its own keyspace and topic prefix, so runs never
+ * mix.
+ */
+public final class Demo {
+  private final LocalStack stack;
+  private final DemoSettings s;
+  private final PrintStream out;
+  private final String runId = "demo" + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+  private final String keyspace = runId;
+  private final String prefix = runId + ".";
+  private final Path dir;
+  private final List<String> jobIds = new ArrayList<>();
+
+  public Demo(LocalStack stack, DemoSettings settings, PrintStream out) {
+    this.stack = stack;
+    this.s = settings;
+    this.out = out;
+    this.dir = stack.config().runtimeDir().resolve("demo").resolve(runId);
+  }
+
+  /** What the run measured, for the summary and the report. */
+  public static final class Result {
+    public FleetRunner.Summary fleet;
+    public DemoFigures figures;
+    public List<Reconciler.Line> reconcile;
+    public boolean reconciled;
+    public Path report;
+    public Duration took;
+  }
+
+  public Result run() throws Exception {
+    long t0 = System.nanoTime();
+    Result result = new Result();
+    Files.createDirectories(dir);
+    step("local stack");
+    boolean wasUp = stack.status().stream().allMatch(st -> st.health().ok());
+    stack.up(EnumSet.allOf(Server.class), msg -> out.println("  " + msg));
+    AtomicBoolean stopBridge = new AtomicBoolean();
+    Thread bridge = null;
+    Gateway gateway = null;
+    FlinkRest rest = new FlinkRest(stack.flink().restUrl());
+    try (CqlSession session = stack.cassandra().session(null)) {
+      step("run " + runId + ": keyspace " + keyspace + ", topics " + prefix + "*");
+      KafkaTopics.apply(stack.kafka().adminProperties(), prefix);
+      CassandraSchema.apply(session, keyspace);
+
+      step("contracts: DER, the service market (S*), the channel hub, the device registry; the pool funded");
+      String mnemonic = stack.anvil().mnemonic();
+      Credentials admin = GasBench.account(mnemonic, 0);
+      Credentials hubKey = GasBench.account(mnemonic, 1);
+      Credentials creatorsFund = GasBench.account(mnemonic, 2);
+      Deployment deployment;
+      long fromBlock;
+      try (Chain chain = new Chain(stack.anvil().rpcUrl(), stack.anvil().chainId(), admin, 1, Duration.ofSeconds(60))) {
+        fromBlock = chain.web3j().ethBlockNumber().send().getBlockNumber().longValue();
+        deployment = Deployment.deploy(chain, admin, hubKey.getAddress(), hubKey.getAddress(), creatorsFund.getAddress());
+        deployment.fundHub(chain, admin, 1_000_000_000_000L); // 1,000,000 S* for the day's rewards
+      }
+      String hub = deployment.hub().getContractAddress();
+      out.println("  hub " + hub + ", market " + deployment.market().getContractAddress());
+
+      step("fleet: " + s.devices() + " devices on " + s.feeders() + " feeders under " + s.substations() + " substations, each with its own PSK");
+      FleetPlan plan = FleetPlan.of(s.devices(), s.feeders(), s.substations(), s.seed());
+      Map<String, byte[]> keys;
+      try (CqlSession ks = stack.cassandra().session(keyspace)) {
+        keys = Provisioner.provision(ks, keyspace, plan, dir.resolve("device-psk.properties"));
+      }
+
+      step("Flink jobs submitted to the session cluster");
+      String jar = rest.upload(stack.config().home().resolve("flink-jobs/target/onder-flink-jobs-0.1.0-SNAPSHOT-job.jar"));
+      List<String> args = List.of("--kafka", stack.kafka().bootstrapServers(), "--cassandra", stack.cassandra().endpoint(), "--keyspace", keyspace,
+          "--topic-prefix", prefix, "--group-prefix", runId, "--idleness-seconds", "3", "--checkpoint-ms", "3000",
+          "--payout-addresses", "creators-fund:onder=" + creatorsFund.getAddress());
+      for (String job : List.of("io.onder.flink.QualityJob", "io.onder.flink.RewardsJob")) {
+        String id = rest.run(jar, job, args, null, 2);
+        jobIds.add(id);
+        rest.awaitState(id, "RUNNING", Duration.ofSeconds(60));
+        out.println("  " + job.substring(job.lastIndexOf('.') + 1) + " running as " + id);
+      }
+
+      LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+      Instant simStart = day.atStartOfDay().toInstant(ZoneOffset.UTC);
+      // a few minutes past the last hour, so the last settlement period closes
+      Instant simEnd = simStart.plusSeconds((long) (s.hours() * 3600) + 300);
+      SimClock clock = new SimClock(simStart, s.speed());
+
+      step("gateway (CoAP over DTLS) on the simulated clock, and the settlement bridge");
+      Properties gp = new Properties();
+      gp.setProperty("onder.ingest.coaps.port", Integer.toString(freePort()));
+      gp.setProperty("onder.ingest.metrics.port", "0");
+      gp.setProperty("onder.kafka.bootstrap", stack.kafka().bootstrapServers());
+      gp.setProperty("onder.kafka.topic.prefix", prefix);
+      gp.setProperty("onder.cassandra.keyspace", keyspace);
+      GatewayConfig gc = new GatewayConfig(gp);
+      CqlSession registrySession = stack.cassandra().session(null);
+      gateway = new Gateway(gc, new CassandraDeviceRegistry(registrySession, keyspace, clock, Duration.ofSeconds(30)), new SecretResolver(), clock).start();
+      out.println("  gateway coaps://127.0.0.1:" + gateway.coapsPort());
+
+      Properties bp = BridgeMain.config(null);
+      bp.setProperty("onder.bridge.rpc-url", stack.anvil().rpcUrl());
+      bp.setProperty("onder.bridge.chain-id", Long.toString(stack.anvil().chainId()));
+      bp.setProperty("onder.bridge.hub", hub);
+      bp.setProperty("onder.bridge.from-block", Long.toString(fromBlock));
+      bp.setProperty("onder.bridge.kafka.bootstrap", stack.kafka().bootstrapServers());
+      bp.setProperty("onder.bridge.kafka.group", runId + "-bridge");
+      bp.setProperty("onder.bridge.topic.batches", prefix + Topics.SETTLEMENT_BATCHES);
+      bp.setProperty("onder.bridge.topic.receipts", prefix + Topics.SETTLEMENT_RECEIPTS);
+      bp.setProperty("onder.bridge.cassandra.contact-point", stack.cassandra().endpoint());
+      bp.setProperty("onder.bridge.cassandra.keyspace", keyspace);
+      Throwable[] bridgeFailure = new Throwable[1];
+      bridge = new Thread(() -> {
+        try {
+          BridgeMain.run(bp, hubKey, stopBridge);
+        } catch (Throwable e) {
+          bridgeFailure[0] = e;
+        }
+      }, "onder-bridge");
+      bridge.start();
+
+      step(String.format("a simulated day (%s) at %.0fx, readings every %d s in packs of %d", day, s.speed(), s.readingEvery().toSeconds(), s.packSize()));
+      // the utility announces the event 30 simulated minutes ahead (the DR API is still to come: for now none)
+      Consumer<Long> drTrigger = t -> {};
+      try (FleetRunner fleet = new FleetRunner(plan, keys, new InetSocketAddress("127.0.0.1", gateway.coapsPort()))) {
+        result.fleet = fleet.run(new FleetRunner.Settings(clock, simEnd, s.readingEvery(), s.packSize(), s.compliance(), 512, s.progress()),
+            drTrigger::accept);
+      }
+      out.printf("  %,d readings made, %,d acknowledged, %,d refused, %,d resent after 5.03 or no answer, %,d never sent%n",
+          result.fleet.readingsMade.get(), result.fleet.readingsAcked.get(), result.fleet.readingsRejected.get(), result.fleet.retries.get(),
+          result.fleet.unsent);
+
+      step("settlement on chain");
+      long lastPeriod = (simStart.toEpochMilli() + (long) (s.hours() * 3_600_000)) / 3_600_000 - 1;
+      try (CqlSession ks = stack.cassandra().session(keyspace)) {
+        awaitSettled(ks, lastPeriod, bridgeFailure, Duration.ofMinutes(5));
+        step("reconcile: what the ledger owes, what the vouchers say, what the chain paid");
+        SettlementStore store = new SettlementStore(ks);
+        try (Chain chain = new Chain(stack.anvil().rpcUrl(), stack.anvil().chainId(), admin, 1, Duration.ofSeconds(60))) {
+          var hubContract = io.onder.bridge.contracts.ChannelHub.load(hub, chain.web3j(), chain.txManager(), chain.gasProvider(Deployment.GAS_LIMIT));
+          Reconciler rec = new Reconciler(hubContract, chain.web3j(), chain.chainId(), fromBlock);
+          result.reconcile = rec.reconcile(store.owed(), store.vouchers());
+          result.reconciled = Reconciler.allOk(result.reconcile);
+        }
+        result.figures = DemoFigures.collect(ks, stack.kafka().bootstrapServers(), prefix, plan,
+            List.of(dayInt(day), dayInt(day.plusDays(1))));
+      }
+      result.report = Report.write(dir.resolve("report.html"), runId, day, result.figures);
+      result.took = Duration.ofNanos(System.nanoTime() - t0);
+      return result;
+    } finally {
+      stopBridge.set(true);
+      if (bridge != null) bridge.join(15_000);
+      if (gateway != null) gateway.close();
+      if (!s.keep()) {
+        for (String id : jobIds) {
+          try {
+            rest.cancel(id);
+          } catch (Exception alreadyGone) {
+            // the job ended already
+          }
+        }
+        if (!wasUp) {
+          step("stopping the stack (use --keep to leave it up)");
+          stack.down(msg -> out.println("  " + msg));
+        }
+      }
+    }
+  }
+
+  /** Waits until the bridge has a confirmed receipt for the last period's batch. */
+  private void awaitSettled(CqlSession ks, long lastPeriod, Throwable[] bridgeFailure, Duration timeout) throws InterruptedException {
+    String batchId = "onder-flex-2025.1/" + lastPeriod;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (bridgeFailure[0] != null) throw new IllegalStateException("the bridge stopped: " + bridgeFailure[0].getMessage(), bridgeFailure[0]);
+      Row r = ks.execute("SELECT status FROM settlement_receipts WHERE batch_id = ?", batchId).one();
+      if (r != null) {
+        out.println("  the last period's batch " + batchId + " is settled");
+        return;
+      }
+      Thread.sleep(500); // polling Cassandra for the receipt, with a deadline
+    }
+    throw new IllegalStateException("the batch of the last period (" + batchId + ") was not settled within " + timeout.toMinutes() + " min");
+  }
+
+  static int dayInt(LocalDate d) {
+    return d.getYear() * 10_000 + d.getMonthValue() * 100 + d.getDayOfMonth();
+  }
+
+  private void step(String what) {
+    out.println("==> " + what);
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (var s = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  public static String kwh(long milliWh) {
+    return DemoFigures.kwh(milliWh);
+  }
+
+  public static String sstar(long baseUnits) {
+    return DemoFigures.sstar(baseUnits);
+  }
+}
