@@ -98,7 +98,7 @@ class GatewayIT {
         assertThat(seen.get(dev)).as(dev).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(acked.get(dev));
       }
       DeviceReading first = inKafka.stream().filter(r -> r.getDeviceId().equals("dev-0") && r.getSeq() == 1).findFirst().orElseThrow();
-      assertThat(first.getImportMilliWh()).isEqualTo(125L);
+      assertThat(first.getImportMilliWh()).isEqualTo(125_000L); // 0.125 kWh
       assertThat(f.gateway.metrics().value("onder_ingest_readings_total", "outcome", "accepted")).isEqualTo(inKafka.size());
     }
   }

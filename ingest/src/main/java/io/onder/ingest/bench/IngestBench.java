@@ -1,0 +1,224 @@
+package io.onder.ingest.bench;
+
+import io.onder.ingest.Gateway;
+import io.onder.ingest.GatewayConfig;
+import io.onder.ingest.client.DeviceClient;
+import io.onder.ingest.registry.Device;
+import io.onder.ingest.registry.InMemoryDeviceRegistry;
+import io.onder.ingest.registry.SecretResolver;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedMultiPskStore;
+
+/**
+ * {@code IngestBench --bootstrap host:port [--topic-prefix p] [--devices 32] [--seconds 10] [--pack 50]}: drives the
+ * gateway over loopback against a real Kafka with closed-loop device clients (each waits for its answer) and prints
+ * readings/s, requests/s and p50/p99 acknowledgement latency for plain CoAP and DTLS, one reading per request and
+ * packs; then the same requests against a bare Californium server that answers 2.04 doing nothing, and the ratio.
+ * Random keys, generated per run, never printed.
+ */
+public final class IngestBench {
+  private record Result(String label, long requests, long readings, double seconds, Histogram latency, long failed) {
+    void print(Double bareRequestsPerSecond) {
+      double rps = requests / seconds;
+      System.out.printf("%-34s %9.0f req/s %10.0f readings/s  p50 %6.2f ms  p99 %7.2f ms  failed %d%s%n", label, rps,
+          readings / seconds, latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3, failed,
+          bareRequestsPerSecond == null ? "" : String.format("  (%.0f%% of bare)", 100 * rps / bareRequestsPerSecond));
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    String bootstrap = arg(args, "--bootstrap", null);
+    if (bootstrap == null) throw new IllegalArgumentException("--bootstrap host:port of a Kafka with the Onder topics is required");
+    String prefix = arg(args, "--topic-prefix", "");
+    int devices = Integer.parseInt(arg(args, "--devices", "32"));
+    int seconds = Integer.parseInt(arg(args, "--seconds", "10"));
+    int pack = Integer.parseInt(arg(args, "--pack", "50"));
+    System.out.printf("machine: %d cores, %s %s, Java %s; %d closed-loop devices, %d s per run%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
+        System.getProperty("java.version"), devices, seconds);
+
+    Path dir = Files.createTempDirectory("onder-bench");
+    Path secrets = dir.resolve("psk.properties");
+    Properties keys = new Properties();
+    InMemoryDeviceRegistry registry = new InMemoryDeviceRegistry();
+    List<byte[]> psks = new ArrayList<>();
+    SecureRandom random = new SecureRandom();
+    for (int i = 0; i < devices; i++) {
+      byte[] k = new byte[16];
+      random.nextBytes(k);
+      psks.add(k);
+      keys.setProperty("bench-" + i, Base64.getEncoder().encodeToString(k));
+      registry.put(new Device("bench-" + i, "feeder-bench", "meter", "0x0", "bench-" + i, "file:" + secrets + "#bench-" + i, null, false));
+    }
+    Files.createFile(secrets, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try (OutputStream out = Files.newOutputStream(secrets)) {
+      keys.store(out, null);
+    }
+
+    int coaps = freePort();
+    int coap = freePort();
+    Properties o = new Properties();
+    o.setProperty("onder.kafka.bootstrap", bootstrap);
+    o.setProperty("onder.kafka.topic.prefix", prefix);
+    o.setProperty("onder.ingest.coaps.port", Integer.toString(coaps));
+    o.setProperty("onder.ingest.coap.port", Integer.toString(coap));
+    o.setProperty("onder.ingest.unsafe.plain-coap", "true");
+    o.setProperty("onder.ingest.metrics.port", "0");
+    o.setProperty("onder.ingest.max.records", Integer.toString(Math.max(512, pack * 3)));
+    o.setProperty("onder.ingest.max.payload.bytes", "65536");
+    List<Result> gateway = new ArrayList<>();
+    try (Gateway g = new Gateway(new GatewayConfig(o), registry, new SecretResolver(), Clock.systemUTC()).start()) {
+      long[] seq = new long[devices];
+      gateway.add(run("gateway coap, 1 reading/request", devices, seconds, 1, seq, i -> DeviceClient.plain("127.0.0.1", coap, "bench-" + i, 10_000)));
+      gateway.add(run("gateway coaps, 1 reading/request", devices, seconds, 1, seq, i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000)));
+      gateway.add(run("gateway coap, " + pack + " readings/request", devices, seconds, pack, seq, i -> DeviceClient.plain("127.0.0.1", coap, "bench-" + i, 10_000)));
+      gateway.add(run("gateway coaps, " + pack + " readings/request", devices, seconds, pack, seq, i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000)));
+      System.out.printf("gateway counted %d readings accepted, %d requests refused%n",
+          g.metrics().value("onder_ingest_readings_total", "outcome", "accepted"),
+          g.metrics().value("onder_ingest_requests_total", "outcome", "refused", "reason", "register_decreasing"));
+    }
+    List<Result> bare = new ArrayList<>();
+    CoapServer server = bareServer(coap, coaps, psks);
+    try {
+      long[] seq = new long[devices];
+      bare.add(run("bare californium coap, 1/request", devices, seconds, 1, seq, i -> DeviceClient.plain("127.0.0.1", coap, "bench-" + i, 10_000)));
+      bare.add(run("bare californium coaps, 1/request", devices, seconds, 1, seq, i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000)));
+      bare.add(run("bare californium coap, " + pack + "/request", devices, seconds, pack, seq, i -> DeviceClient.plain("127.0.0.1", coap, "bench-" + i, 10_000)));
+      bare.add(run("bare californium coaps, " + pack + "/request", devices, seconds, pack, seq, i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000)));
+    } finally {
+      server.destroy();
+    }
+    System.out.println();
+    for (int i = 0; i < gateway.size(); i++) {
+      bare.get(i).print(null);
+      gateway.get(i).print(bare.get(i).requests / bare.get(i).seconds);
+    }
+    Files.deleteIfExists(secrets);
+    Files.deleteIfExists(dir);
+  }
+
+  private interface ClientFactory {
+    DeviceClient open(int device);
+  }
+
+  private static Result run(String label, int devices, int seconds, int pack, long[] seq, ClientFactory factory) throws InterruptedException {
+    Histogram latency = new ConcurrentHistogram(60_000_000L, 2);
+    AtomicLong requests = new AtomicLong();
+    AtomicLong readings = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    List<DeviceClient> clients = new ArrayList<>();
+    for (int i = 0; i < devices; i++) clients.add(factory.open(i));
+    // warm-up: one request each (the DTLS handshake is not part of the steady state)
+    for (int i = 0; i < devices; i++) clients.get(i).postReadings(pack(i, seq, 1), 110);
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    long t0 = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < devices; i++) {
+      int d = i;
+      Thread t = new Thread(() -> {
+        while (System.nanoTime() < end) {
+          byte[] body = pack(d, seq, pack);
+          long s = System.nanoTime();
+          CoapResponse r = clients.get(d).postReadings(body, 110);
+          long us = (System.nanoTime() - s) / 1000;
+          if (r != null && r.getCode() == ResponseCode.CHANGED) {
+            latency.recordValue(Math.min(us, 59_999_999L));
+            requests.incrementAndGet();
+            readings.addAndGet(pack);
+          } else {
+            failed.incrementAndGet();
+          }
+        }
+      }, "bench-device-" + i);
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) t.join();
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    clients.forEach(DeviceClient::close);
+    return new Result(label, requests.get(), readings.get(), elapsed, latency, failed.get());
+  }
+
+  /** A pack of {@code n} readings of device {@code d}, one second apart, registers rising. */
+  private static byte[] pack(int d, long[] seq, int n) {
+    long now = System.currentTimeMillis() / 1000;
+    StringBuilder b = new StringBuilder("[{\"bn\":\"bench-").append(d).append(":\",\"bt\":").append(now - n).append('}');
+    for (int i = 0; i < n; i++) {
+      long s;
+      synchronized (seq) {
+        s = ++seq[d];
+      }
+      b.append(",{\"n\":\"seq\",\"v\":").append(s).append(",\"t\":").append(i).append('}')
+          .append(",{\"n\":\"import\",\"u\":\"Wh\",\"v\":").append(s).append(",\"t\":").append(i).append('}')
+          .append(",{\"n\":\"power\",\"u\":\"W\",\"v\":").append(300 + (s % 50)).append(",\"t\":").append(i).append('}');
+    }
+    return b.append(']').toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The same transports with a resource that answers 2.04 and does nothing. */
+  private static CoapServer bareServer(int coap, int coaps, List<byte[]> psks) {
+    Configuration cf = Configuration.createStandardWithoutFile();
+    cf.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY);
+    cf.set(org.eclipse.californium.core.config.CoapConfig.MAX_RESOURCE_BODY_SIZE, 65536);
+    AdvancedMultiPskStore store = new AdvancedMultiPskStore();
+    for (int i = 0; i < psks.size(); i++) store.setKey("bench-" + i, psks.get(i));
+    CoapServer s = new CoapServer(cf);
+    s.addEndpoint(new CoapEndpoint.Builder().setConfiguration(cf).setInetSocketAddress(new InetSocketAddress("127.0.0.1", coap)).build());
+    s.addEndpoint(new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(new DtlsConnectorConfig.Builder(cf)
+        .setAddress(new InetSocketAddress("127.0.0.1", coaps)).setAdvancedPskStore(store).build())).build());
+    s.add(new CoapResource("readings") {
+      @Override
+      public void handlePOST(CoapExchange ex) {
+        ex.respond(ResponseCode.CHANGED, "accepted");
+      }
+    });
+    s.start();
+    return s;
+  }
+
+  private static int freePort() throws java.io.IOException {
+    for (int i = 0; i < 200; i++) {
+      int p = 20000 + random().nextInt(12000);
+      try (java.net.ServerSocket ss = new java.net.ServerSocket(p, 1, java.net.InetAddress.getByName("127.0.0.1"));
+          java.net.DatagramSocket ds = new java.net.DatagramSocket(p, java.net.InetAddress.getByName("127.0.0.1"))) {
+        return p;
+      } catch (java.io.IOException taken) {
+        // next
+      }
+    }
+    throw new java.io.IOException("no free port");
+  }
+
+  private static java.util.Random random() {
+    return java.util.concurrent.ThreadLocalRandom.current();
+  }
+
+  private static String arg(String[] args, String name, String dflt) {
+    for (int i = 0; i + 1 < args.length; i++) if (args[i].equals(name)) return args[i + 1];
+    return dflt;
+  }
+}
