@@ -74,6 +74,10 @@ public final class BridgeMain {
     kc.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     kc.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     kc.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+    // Static membership: a bridge restarted after a crash takes its partitions back at once instead of waiting
+    // for the dead member's session to expire.
+    kc.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, c.getProperty("onder.bridge.kafka.instance-id"));
+    kc.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Integer.parseInt(c.getProperty("onder.bridge.kafka.session-timeout-ms")));
     kc.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000);
     try (Chain chain = new Chain(c.getProperty("onder.bridge.rpc-url"), chainId, key,
             Integer.parseInt(c.getProperty("onder.bridge.confirmations")),
