@@ -80,6 +80,34 @@ public final class Reconciler {
     return b.toString();
   }
 
+  /**
+   * {@code Reconciler [bridge.properties]}: prints the table and exits 1 on any mismatch. Reads the same settings as
+   * the bridge; needs no key.
+   */
+  public static void main(String[] args) throws Exception {
+    java.util.Properties c = BridgeMain.config(args.length > 0 ? java.nio.file.Path.of(args[0]) : null);
+    long chainId = Long.parseLong(c.getProperty("onder.bridge.chain-id"));
+    String[] cass = c.getProperty("onder.bridge.cassandra.contact-point").split(":");
+    var web3j = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(c.getProperty("onder.bridge.rpc-url")));
+    boolean ok;
+    try (var session = com.datastax.oss.driver.api.core.CqlSession.builder()
+        .addContactPoint(new java.net.InetSocketAddress(cass[0], Integer.parseInt(cass[1])))
+        .withLocalDatacenter(c.getProperty("onder.bridge.cassandra.datacenter"))
+        .withKeyspace(c.getProperty("onder.bridge.cassandra.keyspace")).build()) {
+      ChannelHub hub = ChannelHub.load(c.getProperty("onder.bridge.hub"), web3j,
+          new org.web3j.tx.ReadonlyTransactionManager(web3j, "0x0000000000000000000000000000000000000000"),
+          new org.web3j.tx.gas.StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO));
+      SettlementStore store = new SettlementStore(session);
+      List<Line> lines = new Reconciler(hub, web3j, chainId, Long.parseLong(c.getProperty("onder.bridge.from-block")))
+          .reconcile(store.owed(), store.vouchers());
+      System.out.print(table(lines));
+      ok = allOk(lines);
+    } finally {
+      web3j.shutdown();
+    }
+    System.exit(ok ? 0 : 1);
+  }
+
   private boolean validSignature(Voucher v, byte[] domain, String signer) {
     if (v.chainId() != chainId || !v.hub().equalsIgnoreCase(hub.getContractAddress())) return false;
     byte[] sig = v.signature();
