@@ -35,6 +35,8 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Demand response in one region (the key): keeps every device's flexibility, dispatches DR events over the devices
@@ -52,11 +54,10 @@ import org.apache.flink.util.OutputTag;
  *   <li>at its start: round 0 over the devices under the target that have a baseline (a device whose delivery
  *       could not be verified is not asked) and something to give — {@link Flexibility} from the registry and the
  *       latest interval, capped at the owner's {@code flexible_w} — with {@link Dispatcher#dispatch}.</li>
- *   <li>each interval's energy of a commanded device: {@link Verification#verify} against its {@link Baseline}
- *       → one {@link DrDelivery} (side output {@link #DELIVERY}).</li>
- *   <li>at each interval boundary inside the window: the pool's delivery in the interval just closed, as average W
- *       over the covered time, against the target; on shortfall {@link Dispatcher#redispatch} asks devices not yet
- *       commanded, from that boundary on.</li>
+ *   <li>at each interval boundary inside the window: each commanded device's energy in the interval just closed
+ *       is verified ({@link Verification#verify} against its {@link Baseline}) → one {@link DrDelivery} (side output
+ *       {@link #DELIVERY}); the pool's delivery, as average W over the covered time, against the target; on
+ *       shortfall {@link Dispatcher#redispatch} asks devices not yet commanded, from that boundary on.</li>
  *   <li>at the end of the interval holding the event's end: RELEASE to every commanded device, reliability updated
  *       with delivered ÷ asked over the whole ask (an interval with no energy counts as nothing delivered; side
  *       output {@link #RELIABILITY}), and the event's state removed.</li>
@@ -69,6 +70,7 @@ import org.apache.flink.util.OutputTag;
  */
 public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput, DispatchCommand> {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(DemandResponseFunction.class);
   public static final OutputTag<DrDelivery> DELIVERY = new OutputTag<>("dr-delivery") {};
   public static final OutputTag<DeviceReliability> RELIABILITY = new OutputTag<>("dr-reliability") {};
   public static final OutputTag<DrEvent> EXPIRED = new OutputTag<>("dr-expired") {};
@@ -86,8 +88,6 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   private transient MapState<String, DrEventState> events;
   /** Commanded devices by "eventId|deviceId". */
   private transient MapState<String, EventDeviceState> commanded;
-  /** The pool's verified delivery by "eventId|intervalStart", mWh, until the interval's boundary is checked. */
-  private transient MapState<String, Long> delivered;
   private transient Rulebook.DrRules rules;
   private transient Intervals intervals;
   private transient Baseline baseline;
@@ -112,7 +112,6 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     devices = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-devices", Types.STRING, Types.POJO(DeviceFlexState.class)));
     events = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-events", Types.STRING, Types.POJO(DrEventState.class)));
     commanded = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-commanded", Types.STRING, Types.POJO(EventDeviceState.class)));
-    delivered = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-delivered", Types.STRING, Types.LONG));
     rules = Rulebooks.load(rulebookVersion).dr();
     intervals = new Intervals(intervalMillis);
     baseline = new Baseline(rules, intervals);
@@ -142,31 +141,42 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     long end = e.getIntervalEnd().toEpochMilli();
     long net = e.getImportMilliWh() - e.getExportMilliWh();
     long keepFrom = start - (rules.baselineWindowIntervals() + 1L) * intervalMillis;
-    List<DrEventState> active = new ArrayList<>();
-    for (DrEventState ev : events.values()) {
-      active.add(ev);
-      keepFrom = Math.min(keepFrom, windowStart(ev)); // a running event may still need this device's baseline
-    }
+    for (DrEventState ev : events.values()) keepFrom = Math.min(keepFrom, windowStart(ev)); // baselines and verification
     d.record(start, end, net, keepFrom);
     devices.put(id, d);
     ctx.timerService().registerEventTimeTimer(ceil(end + idleMillis, SWEEP_MILLIS));
+  }
 
-    for (DrEventState ev : active) {
-      if (!ev.dispatched) continue;
+  /**
+   * Verifies the interval ending at {@code t} for every device asked in it, from the devices' history. Done on the
+   * watermark, not as energy arrives: when the job catches up, energy of the event's intervals can arrive before the
+   * watermark reaches the event's start, i.e. before the devices are asked.
+   *
+   * @return the pool's verified delivery in the interval, mWh
+   */
+  private long verify(DrEventState ev, long t, Context ctx) throws Exception {
+    long from = t - intervalMillis;
+    long sum = 0;
+    List<String> ids = new ArrayList<>(commandedDevices(ev));
+    ids.sort(null);
+    for (String id : ids) {
       EventDeviceState c = commanded.get(ev.eventId + "|" + id);
-      if (c == null || start <= c.lastVerifiedStart || end <= c.fromMillis || start >= ev.endMillis) continue;
-      Verification.Delivery v = Verification.verify(ev.spec(c.fromMillis), start, end, OptionalLong.of(c.baselineMilliWh), net, c.requestedW);
+      DeviceFlexState d = devices.get(id);
+      if (d == null || t <= c.fromMillis || from >= ev.endMillis) continue;
+      int i = java.util.Arrays.binarySearch(d.historyStart, from);
+      if (i < 0) continue; // no energy for this interval: nothing verified, which counts against reliability
+      long net = d.historyNetMilliWh[i];
+      Verification.Delivery v = Verification.verify(ev.spec(c.fromMillis), from, t, OptionalLong.of(c.baselineMilliWh), net, c.requestedW);
       c.deliveredMilliWh += v.deliveredMilliWh();
-      c.lastVerifiedStart = start;
+      c.lastVerifiedStart = from;
       commanded.put(ev.eventId + "|" + id, c);
-      String sumKey = ev.eventId + "|" + start;
-      Long sum = delivered.get(sumKey);
-      delivered.put(sumKey, (sum == null ? 0 : sum) + v.deliveredMilliWh());
+      sum += v.deliveredMilliWh();
       ctx.output(DELIVERY, DrDelivery.newBuilder().setEventId(ev.eventId).setDeviceId(id).setOwnerAddress(d.ownerAddress)
-          .setIntervalStart(Instant.ofEpochMilli(start)).setIntervalEnd(Instant.ofEpochMilli(end))
+          .setIntervalStart(Instant.ofEpochMilli(from)).setIntervalEnd(Instant.ofEpochMilli(t))
           .setBaselineMilliWh(v.baselineMilliWh()).setActualMilliWh(v.actualMilliWh()).setRequestedMilliWh(v.requestedMilliWh())
           .setDeliveredMilliWh(v.deliveredMilliWh()).setRate(ev.rate).setUtilityAccount(ev.utilityAccount()).build());
     }
+    return sum;
   }
 
   // ---- events -----------------------------------------------------------------------------------------------
@@ -177,6 +187,8 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     if (s == null) {
       if (e.getStatus() == DrStatus.CANCELLED) return; // cancelled before we saw it, or already over
       if (e.getEnd().toEpochMilli() <= watermark || e.getEnd().toEpochMilli() <= e.getStart().toEpochMilli()) {
+        LOG.warn("DR event {} v{} ends at {}, before the pool saw it (event time {}): not dispatched", e.getEventId(), e.getVersion(),
+            e.getEnd(), Instant.ofEpochMilli(watermark));
         ctx.output(EXPIRED, e);
         return;
       }
@@ -220,7 +232,8 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     DrEventSpec spec = ev.spec();
     Map<String, Long> baselines = new HashMap<>();
     List<Dispatcher.Candidate> pool = pool(ev, at, Set.of(), baselines);
-    emit(ev, dispatcher.dispatch(spec, pool, at), baselines, at, out);
+    Dispatcher.Plan plan = dispatcher.dispatch(spec, pool, at);
+    emit(ev, plan, baselines, at, out);
     ev.dispatched = true;
     events.put(ev.eventId, ev);
     next(ev, at, ctx);
@@ -229,10 +242,9 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   /** An interval boundary inside the window: re-dispatch if the pool delivered less than the target. */
   private void check(DrEventState ev, long t, OnTimerContext ctx, Collector<DispatchCommand> out) throws Exception {
     long from = t - intervalMillis;
-    Long sum = delivered.get(ev.eventId + "|" + from);
-    delivered.remove(ev.eventId + "|" + from);
+    long sum = verify(ev, t, ctx);
     long covered = Math.min(ev.endMillis, t) - Math.max(ev.startMillis, from);
-    long measuredW = covered <= 0 || sum == null ? 0 : Math.floorDiv(Math.multiplyExact(sum, 3_600L), covered);
+    long measuredW = covered <= 0 ? 0 : Math.floorDiv(Math.multiplyExact(sum, 3_600L), covered);
     if (t < ev.endMillis && measuredW < ev.targetW) {
       Set<String> already = commandedDevices(ev);
       Map<String, Long> baselines = new HashMap<>();
@@ -249,6 +261,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
 
   /** The end: release, reliability, forget the event. */
   private void finish(DrEventState ev, long t, OnTimerContext ctx, Collector<DispatchCommand> out) throws Exception {
+    verify(ev, t, ctx);
     for (String deviceId : commandedDevices(ev)) {
       EventDeviceState c = commanded.get(ev.eventId + "|" + deviceId);
       DeviceFlexState d = devices.get(deviceId);
@@ -326,9 +339,6 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     List<String> gone = new ArrayList<>();
     for (String k : commanded.keys()) if (k.startsWith(prefix)) gone.add(k);
     for (String k : gone) commanded.remove(k);
-    gone.clear();
-    for (String k : delivered.keys()) if (k.startsWith(prefix)) gone.add(k);
-    for (String k : gone) delivered.remove(k);
     events.remove(ev.eventId);
   }
 

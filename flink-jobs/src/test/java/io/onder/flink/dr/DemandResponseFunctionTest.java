@@ -203,4 +203,21 @@ class DemandResponseFunctionTest {
     assertThat(h.numKeyedStateEntries()).isZero();
     assertThat(h.numEventTimeTimers()).isZero();
   }
+
+  @Test
+  void catching_up_verifies_the_same_when_the_energy_arrives_before_the_watermark() throws Exception {
+    send(event("E1", TargetKind.FEEDER, "F1", 6_000, 20, 30, 1, DrStatus.ACTIVE));
+    for (int i = 0; i < 35; i++) {
+      int m = i;
+      for (var e : List.of(energy("ev1", m, m >= 20 && m < 30 ? 0 : 100_000), energy("hp1", m, m >= 20 && m < 30 ? 35_000 : 50_000))) {
+        DrInput in = DrInput.of(e);
+        in.regionId = "R1";
+        h.processElement(new StreamRecord<>(in, in.timestamp()));
+      }
+    }
+    h.processWatermark(new Watermark(T0 + 35 * MIN));
+    assertThat(deliveries()).hasSize(20);
+    assertThat(deliveries().stream().mapToLong(DrDelivery::getDeliveredMilliWh).sum()).isEqualTo(10 * 100_000 + 10 * 15_000);
+    assertThat(reliability()).containsExactlyInAnyOrderEntriesOf(Map.of("ev1", 840_000L, "hp1", 760_000L));
+  }
 }
