@@ -1,0 +1,192 @@
+package io.onder.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.onder.avro.DeviceIntervalEnergy;
+import io.onder.avro.DeviceReading;
+import io.onder.avro.DispatchCommand;
+import io.onder.avro.DrDelivery;
+import io.onder.avro.DrDirection;
+import io.onder.avro.DrEvent;
+import io.onder.avro.DrStatus;
+import io.onder.avro.EnergySource;
+import io.onder.avro.FeederIntervalState;
+import io.onder.avro.RewardEntry;
+import io.onder.avro.SettlementBatch;
+import io.onder.avro.TargetKind;
+import io.onder.flink.io.AvroKafka;
+import io.onder.flink.registry.RegistryHolder;
+import io.onder.schemas.AvroSerde;
+import io.onder.schemas.Topics;
+import io.onder.stack.Server;
+import io.onder.testkit.Await;
+import io.onder.testkit.RealServers;
+import io.onder.testkit.TestCassandra;
+import io.onder.testkit.TestKafka;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A DR event on a small feeder through the quality, DR and rewards jobs, on real Kafka and Cassandra at parallelism 2:
+ * readings → interval energy → dispatch commands on the dispatch topic → verified delivery (Kafka and Cassandra) →
+ * reliability → DR payments in the ledger, funded by the utility.
+ */
+@RealServers({Server.KAFKA, Server.CASSANDRA})
+class DrJobIT {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+  static final long T0 = Instant.parse("2026-06-21T12:00:00Z").toEpochMilli();
+  static final long MIN = 60_000;
+  static final String EV_OWNER = "0x00000000000000000000000000000000000000e1";
+  static final String HP_OWNER = "0x00000000000000000000000000000000000000e2";
+  static final String METER_OWNER = "0x00000000000000000000000000000000000000e3";
+  static final String DSO = "0x00000000000000000000000000000000000000d5";
+
+  @Test
+  void a_feeder_event_is_dispatched_verified_and_paid_by_the_utility(TestKafka kafka, TestCassandra cassandra) throws Exception {
+    try (CqlSession s = cassandra.session()) {
+      s.execute("INSERT INTO feeders (feeder_id, substation_id, region_id, capacity_w, reverse_flow_limit_w, distributor) VALUES ('F1','S1','R1',100000,50000,?)", DSO);
+      s.execute("INSERT INTO devices (device_id, feeder_id, substation_id, region_id, kind, owner_address, max_import_w, max_export_w, flexible_w, storage_milli_wh, revoked) "
+          + "VALUES ('ev1','F1','S1','R1','ev_charger',?,6000,0,6000,40000000,false)", EV_OWNER);
+      s.execute("INSERT INTO devices (device_id, feeder_id, substation_id, region_id, kind, owner_address, max_import_w, max_export_w, flexible_w, storage_milli_wh, revoked) "
+          + "VALUES ('hp1','F1','S1','R1','heat_pump',?,3000,0,3000,0,false)", HP_OWNER);
+      s.execute("INSERT INTO devices (device_id, feeder_id, substation_id, region_id, kind, owner_address, max_import_w, max_export_w, flexible_w, storage_milli_wh, revoked) "
+          + "VALUES ('m1','F1','S1','R1','meter',?,10000,0,0,0,false)", METER_OWNER);
+    }
+    // The utility posts at 12:00: reduce F1 by 6 kW from 12:20 to 12:30, 100,000 base units per kWh.
+    // A reading a minute from 12:00 to 12:40. Per minute: the EV charges 100,000 mWh (6 kW) and stops from 12:20 to
+    // 12:30; the heat pump runs at 50,000 (3 kW) and at 35,000 during the event; the meter imports 20,000 throughout.
+    try (var p = new KafkaProducer<>(kafka.producerProperties(), new StringSerializer(), AvroSerde.of(DrEvent.class))) {
+      p.send(new ProducerRecord<>(kafka.topic(Topics.DR_EVENTS), "E1", DrEvent.newBuilder().setEventId("E1").setUtilityId("grid-utility")
+          .setTargetKind(TargetKind.FEEDER).setTargetId("F1").setDirection(DrDirection.REDUCE).setTargetW(6_000)
+          .setStart(Instant.ofEpochMilli(T0 + 20 * MIN)).setEnd(Instant.ofEpochMilli(T0 + 30 * MIN)).setRate(100_000)
+          .setStatus(DrStatus.ACTIVE).setVersion(1).setCreatedAt(Instant.ofEpochMilli(T0)).build())).get();
+    }
+    try (var p = new KafkaProducer<>(kafka.producerProperties(), new StringSerializer(), AvroSerde.of(DeviceReading.class))) {
+      long ev = 0, hp = 0, m = 0;
+      for (int i = 0; i <= 40; i++) {
+        long t = T0 + i * MIN;
+        p.send(new ProducerRecord<>(kafka.topic(Topics.READINGS), "ev1", reading("ev1", i, t, ev)));
+        p.send(new ProducerRecord<>(kafka.topic(Topics.READINGS), "hp1", reading("hp1", i, t, hp)));
+        p.send(new ProducerRecord<>(kafka.topic(Topics.READINGS), "m1", reading("m1", i, t, m)));
+        boolean during = i >= 20 && i < 30;
+        ev += during ? 0 : 100_000;
+        hp += during ? 35_000 : 50_000;
+        m += 20_000;
+      }
+    }
+
+    JobArgs args = JobArgs.of(new HashMap<>(Map.of("kafka", kafka.bootstrapServers(), "cassandra", cassandra.contactPoint(),
+        "keyspace", cassandra.keyspace(), "topic-prefix", kafka.prefix(), "idleness-seconds", "1")));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    env.enableCheckpointing(500);
+    RegistryHolder registry = new RegistryHolder(RegistryHolder.cassandra(args.cassandra(), args.keyspace()), 60_000);
+    new QualityJob(args, AvroKafka.source(args.kafka(), kafka.topic(Topics.READINGS), "it-q", DeviceReading.class, OffsetsInitializer.earliest()), registry)
+        .build(env,
+            AvroKafka.exactlyOnceSink(args.kafka(), kafka.topic(Topics.INTERVAL_ENERGY), DeviceIntervalEnergy.class, DeviceIntervalEnergy::getDeviceId, kafka.prefix() + "e"),
+            AvroKafka.exactlyOnceSink(args.kafka(), kafka.topic(Topics.FEEDER_STATE), FeederIntervalState.class, FeederIntervalState::getFeederId, kafka.prefix() + "f"));
+    new DrJob(args, DrJob.source(args, "it-dr", OffsetsInitializer.earliest()), registry)
+        .build(env,
+            AvroKafka.exactlyOnceSink(args.kafka(), kafka.topic(Topics.DISPATCH), DispatchCommand.class, DispatchCommand::getDeviceId, kafka.prefix() + "d"),
+            AvroKafka.exactlyOnceSink(args.kafka(), kafka.topic(Topics.DR_DELIVERY), DrDelivery.class, DrDelivery::getEventId, kafka.prefix() + "v"));
+    new RewardsJob(args, RewardsJob.source(args, "it-r", OffsetsInitializer.earliest()), registry)
+        .build(env,
+            AvroKafka.exactlyOnceSink(args.kafka(), kafka.topic(Topics.LEDGER), RewardEntry.class, RewardEntry::getAccount, kafka.prefix() + "l"),
+            AvroKafka.exactlyOnceSink(args.kafka(), kafka.topic(Topics.SETTLEMENT_BATCHES), SettlementBatch.class, SettlementBatch::getBatchId, kafka.prefix() + "b"));
+    JobClient job = env.executeAsync("dr-it");
+    try {
+      // Baselines (12:10-12:20): EV 100,000 mWh a minute, heat pump 50,000. Under F1: EV 6,000 W, heat pump half its
+      // 3,000 W, meter nothing. Goal 6,600 W expected, both are expected to give 0.8 × 7,500 = 6,000: both asked for all.
+      List<String> commands = new ArrayList<>();
+      try (var c = new KafkaConsumer<>(kafka.consumerProperties("dispatch"), new StringDeserializer(), AvroSerde.of(DispatchCommand.class))) {
+        c.subscribe(List.of(kafka.topic(Topics.DISPATCH)));
+        Await.until("four dispatch commands", Duration.ofSeconds(120), () -> {
+          for (var r : c.poll(Duration.ofMillis(200))) {
+            DispatchCommand d = r.value();
+            assertThat(r.key()).isEqualTo(d.getDeviceId());
+            commands.add(d.getCommandId() + " " + d.getAction() + " " + d.getRequestedW() + " " + d.getStart() + "-" + d.getEnd());
+          }
+          return commands.size() >= 4;
+        });
+      }
+      assertThat(commands).containsExactlyInAnyOrder(
+          "E1/ev1/0 REDUCE 6000 2026-06-21T12:20:00Z-2026-06-21T12:30:00Z",
+          "E1/hp1/0 REDUCE 1500 2026-06-21T12:20:00Z-2026-06-21T12:30:00Z",
+          "E1/ev1/release RELEASE 0 2026-06-21T12:20:00Z-2026-06-21T12:30:00Z",
+          "E1/hp1/release RELEASE 0 2026-06-21T12:20:00Z-2026-06-21T12:30:00Z");
+
+      try (CqlSession s = cassandra.session()) {
+        // Per minute: the EV is asked 6,000 W × 60 s = 100,000 mWh and delivers its whole baseline; the heat pump is
+        // asked 25,000 and delivers 50,000 − 35,000 = 15,000. Ten minutes each, nothing outside the window.
+        Await.until("twenty verified deliveries", Duration.ofSeconds(60),
+            () -> s.execute("SELECT count(*) FROM dr_delivery WHERE event_id = 'E1'").one().getLong(0) >= 20);
+        Map<String, long[]> byDevice = new TreeMap<>();
+        for (var row : s.execute("SELECT device_id, interval_start, baseline_milli_wh, actual_milli_wh, requested_milli_wh, delivered_milli_wh FROM dr_delivery WHERE event_id = 'E1'")) {
+          assertThat(row.getInstant(1).toEpochMilli()).isBetween(T0 + 20 * MIN, T0 + 29 * MIN);
+          long[] sums = byDevice.computeIfAbsent(row.getString(0), k -> new long[4]);
+          sums[0] += row.getLong(2);
+          sums[1] += row.getLong(3);
+          sums[2] += row.getLong(4);
+          sums[3] += row.getLong(5);
+        }
+        assertThat(byDevice.get("ev1")).containsExactly(1_000_000, 0, 1_000_000, 1_000_000);
+        assertThat(byDevice.get("hp1")).containsExactly(500_000, 350_000, 250_000, 150_000);
+        assertThat(byDevice).doesNotContainKey("m1");
+
+        // Reliability: EV 0.8 × 0.8 + 0.2 × 1 = 0.84; heat pump 150,000 / 250,000 = 0.6 → 0.8 × 0.8 + 0.2 × 0.6 = 0.76.
+        Await.until("reliability of both", Duration.ofSeconds(60),
+            () -> s.execute("SELECT count(*) FROM device_reliability").one().getLong(0) >= 2);
+        assertThat(s.execute("SELECT reliability_ppm FROM device_reliability WHERE device_id = 'ev1'").one().getLong(0)).isEqualTo(840_000L);
+        assertThat(s.execute("SELECT reliability_ppm FROM device_reliability WHERE device_id = 'hp1'").one().getLong(0)).isEqualTo(760_000L);
+
+        // Payments at 100,000 per kWh, 1 % creators fee: EV 100,000 mWh a minute → 10,000 gross, 9,900 to the owner;
+        // heat pump 15,000 mWh → 1,500 gross, 1,485 to the owner. Ten minutes. The utility funds 115,000.
+        long period = T0 / 3_600_000L;
+        Map<String, Long> expected = Map.of(EV_OWNER, 99_000L, HP_OWNER, 14_850L, "creators-fund:onder", 1_150L, "utility:grid-utility", -115_000L);
+        Await.until("the DR payments in the ledger", Duration.ofSeconds(60), () -> drLedger(s, period).equals(expected));
+        assertThat(drLedger(s, period)).containsExactlyInAnyOrderEntriesOf(expected);
+        assertThat(s.execute("SELECT count(*) FROM ledger WHERE account = ? AND settlement_period = ?", METER_OWNER, period).one().getLong(0))
+            .as("the meter was not asked and is not paid").isZero();
+      }
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  /** Sum of the DR lines (payee, creators fee and funding of causes dr/...) by account. */
+  static Map<String, Long> drLedger(CqlSession s, long period) {
+    Map<String, Long> sums = new TreeMap<>();
+    for (String account : List.of(EV_OWNER, HP_OWNER, "creators-fund:onder", "utility:grid-utility")) {
+      for (var row : s.execute("SELECT entry_id, amount FROM ledger WHERE account = ? AND settlement_period = ?", account, period)) {
+        if (row.getString(0).startsWith("dr/")) sums.merge(account, row.getLong(1), Long::sum);
+      }
+    }
+    return sums;
+  }
+
+  static DeviceReading reading(String device, long seq, long t, long importMilliWh) {
+    return DeviceReading.newBuilder().setDeviceId(device).setSeq(seq).setTime(Instant.ofEpochMilli(t)).setReceivedAt(Instant.ofEpochMilli(t))
+        .setImportMilliWh(importMilliWh).setExportMilliWh(0L).setExportSource(EnergySource.UNKNOWN).build();
+  }
+}
