@@ -56,7 +56,7 @@ public final class IngestBench {
     String prefix = arg(args, "--topic-prefix", "");
     int devices = Integer.parseInt(arg(args, "--devices", "32"));
     int seconds = Integer.parseInt(arg(args, "--seconds", "10"));
-    int pack = Integer.parseInt(arg(args, "--pack", "50"));
+    int pack = Integer.parseInt(arg(args, "--pack", "20"));
     System.out.printf("machine: %d cores, %s %s, Java %s; %d closed-loop devices, %d s per run%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
         System.getProperty("java.version"), devices, seconds);
@@ -91,15 +91,20 @@ public final class IngestBench {
     o.setProperty("onder.ingest.max.records", Integer.toString(Math.max(512, pack * 3)));
     o.setProperty("onder.ingest.max.payload.bytes", "65536");
     List<Result> gateway = new ArrayList<>();
+    Result paced;
     try (Gateway g = new Gateway(new GatewayConfig(o), registry, new SecretResolver(), Clock.systemUTC()).start()) {
       long[] seq = new long[devices];
+      run("warm-up", devices, Math.max(3, seconds / 2), 1, seq, i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000));
       gateway.add(run("gateway coap, 1 reading/request", devices, seconds, 1, seq, i -> DeviceClient.plain("127.0.0.1", coap, "bench-" + i, 10_000)));
       gateway.add(run("gateway coaps, 1 reading/request", devices, seconds, 1, seq, i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000)));
       gateway.add(run("gateway coap, " + pack + " readings/request", devices, seconds, pack, seq, i -> DeviceClient.plain("127.0.0.1", coap, "bench-" + i, 10_000)));
       gateway.add(run("gateway coaps, " + pack + " readings/request", devices, seconds, pack, seq, i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000)));
-      System.out.printf("gateway counted %d readings accepted, %d requests refused%n",
-          g.metrics().value("onder_ingest_readings_total", "outcome", "accepted"),
-          g.metrics().value("onder_ingest_requests_total", "outcome", "refused", "reason", "register_decreasing"));
+      double max = gateway.get(1).requests / gateway.get(1).seconds;
+      paced = run(String.format("gateway coaps, paced at %.0f req/s", max / 2), devices, seconds, 1, seq,
+          i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000), max / 2);
+      long accepted = g.metrics().value("onder_ingest_readings_total", "outcome", "accepted");
+      long inKafka = countRecords(bootstrap, prefix + io.onder.schemas.Topics.READINGS);
+      System.out.printf("readings acknowledged (incl. warm-up) %d, records in Kafka %d, lost %d%n", accepted, inKafka, Math.max(0, accepted - inKafka));
     }
     List<Result> bare = new ArrayList<>();
     CoapServer server = bareServer(coap, coaps, psks);
@@ -117,8 +122,22 @@ public final class IngestBench {
       bare.get(i).print(null);
       gateway.get(i).print(bare.get(i).requests / bare.get(i).seconds);
     }
+    paced.print(null);
     Files.deleteIfExists(secrets);
     Files.deleteIfExists(dir);
+  }
+
+  private static long countRecords(String bootstrap, String topic) {
+    Properties p = new Properties();
+    p.setProperty("bootstrap.servers", bootstrap);
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p,
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(topic).stream()
+          .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+      long n = 0;
+      for (var e : c.endOffsets(parts).entrySet()) n += e.getValue() - c.beginningOffsets(List.of(e.getKey())).get(e.getKey());
+      return n;
+    }
   }
 
   private interface ClientFactory {
@@ -126,6 +145,12 @@ public final class IngestBench {
   }
 
   private static Result run(String label, int devices, int seconds, int pack, long[] seq, ClientFactory factory) throws InterruptedException {
+    return run(label, devices, seconds, pack, seq, factory, 0);
+  }
+
+  /** {@code ratePerSecond} > 0: open loop, each device sends on a fixed schedule; 0: closed loop, as fast as answers come. */
+  private static Result run(String label, int devices, int seconds, int pack, long[] seq, ClientFactory factory, double ratePerSecond)
+      throws InterruptedException {
     Histogram latency = new ConcurrentHistogram(60_000_000L, 2);
     AtomicLong requests = new AtomicLong();
     AtomicLong readings = new AtomicLong();
@@ -133,17 +158,24 @@ public final class IngestBench {
     List<DeviceClient> clients = new ArrayList<>();
     for (int i = 0; i < devices; i++) clients.add(factory.open(i));
     // warm-up: one request each (the DTLS handshake is not part of the steady state)
-    for (int i = 0; i < devices; i++) clients.get(i).postReadings(pack(i, seq, 1), 110);
+    for (int i = 0; i < devices; i++) clients.get(i).postReadings(pack(i, seq, 1), 112);
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     long t0 = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < devices; i++) {
       int d = i;
       Thread t = new Thread(() -> {
+        long interval = ratePerSecond > 0 ? (long) (1e9 * devices / ratePerSecond) : 0;
+        long next = System.nanoTime() + (interval > 0 ? java.util.concurrent.ThreadLocalRandom.current().nextLong(interval) : 0);
         while (System.nanoTime() < end) {
           byte[] body = pack(d, seq, pack);
-          long s = System.nanoTime();
-          CoapResponse r = clients.get(d).postReadings(body, 110);
+          if (interval > 0) {
+            while (System.nanoTime() < next) java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime());
+          }
+          // latency from the scheduled send time when paced, so a stall is not hidden (no coordinated omission)
+          long s = interval > 0 ? next : System.nanoTime();
+          next += interval;
+          CoapResponse r = clients.get(d).postReadings(body, 112);
           long us = (System.nanoTime() - s) / 1000;
           if (r != null && r.getCode() == ResponseCode.CHANGED) {
             latency.recordValue(Math.min(us, 59_999_999L));
@@ -163,8 +195,63 @@ public final class IngestBench {
     return new Result(label, requests.get(), readings.get(), elapsed, latency, failed.get());
   }
 
-  /** A pack of {@code n} readings of device {@code d}, one second apart, registers rising. */
+  private static final com.fasterxml.jackson.dataformat.cbor.CBORFactory CBOR = new com.fasterxml.jackson.dataformat.cbor.CBORFactory();
+
+  /** A SenML CBOR pack (RFC 8428 integer labels) of {@code n} readings of device {@code d}, one second apart. */
   private static byte[] pack(int d, long[] seq, int n) {
+    long now = System.currentTimeMillis() / 1000;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + n * 40);
+    try (com.fasterxml.jackson.dataformat.cbor.CBORGenerator g = CBOR.createGenerator(out)) {
+      g.writeStartArray();
+      for (int i = 0; i < n; i++) {
+        long s;
+        synchronized (seq) {
+          s = ++seq[d];
+        }
+        g.writeStartObject();
+        if (i == 0) {
+          g.writeFieldId(-2);
+          g.writeString("bench-" + d + ":");
+          g.writeFieldId(-3);
+          g.writeNumber(now - n);
+        }
+        g.writeFieldId(0);
+        g.writeString("seq");
+        g.writeFieldId(2);
+        g.writeNumber(s);
+        g.writeFieldId(6);
+        g.writeNumber(i);
+        g.writeEndObject();
+        g.writeStartObject();
+        g.writeFieldId(0);
+        g.writeString("import");
+        g.writeFieldId(1);
+        g.writeString("Wh");
+        g.writeFieldId(2);
+        g.writeNumber(s);
+        g.writeFieldId(6);
+        g.writeNumber(i);
+        g.writeEndObject();
+        g.writeStartObject();
+        g.writeFieldId(0);
+        g.writeString("power");
+        g.writeFieldId(1);
+        g.writeString("W");
+        g.writeFieldId(2);
+        g.writeNumber(300 + (int) (s % 50));
+        g.writeFieldId(6);
+        g.writeNumber(i);
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** The same pack in SenML JSON (for comparison runs). */
+  static byte[] jsonPack(int d, long[] seq, int n) {
     long now = System.currentTimeMillis() / 1000;
     StringBuilder b = new StringBuilder("[{\"bn\":\"bench-").append(d).append(":\",\"bt\":").append(now - n).append('}');
     for (int i = 0; i < n; i++) {
