@@ -1,0 +1,352 @@
+package io.onder.flink.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.onder.avro.DeviceIntervalEnergy;
+import io.onder.avro.DeviceReading;
+import io.onder.avro.EnergySource;
+import io.onder.avro.FeederIntervalState;
+import io.onder.avro.RewardEntry;
+import io.onder.avro.SettlementBatch;
+import io.onder.flink.Days;
+import io.onder.flink.JobArgs;
+import io.onder.flink.QualityJob;
+import io.onder.flink.RewardsJob;
+import io.onder.flink.io.AvroKafka;
+import io.onder.flink.registry.RegistryHolder;
+import io.onder.schemas.AvroSerde;
+import io.onder.schemas.Topics;
+import io.onder.stack.CassandraSchema;
+import io.onder.stack.KafkaTopics;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Readings through the quality and rewards jobs (a local MiniCluster at parallelism 2) from Kafka to Cassandra,
+ * against a running local stack ({@code bin/onder stack up}), in a fresh topic prefix and keyspace that it drops at
+ * the end. Two figures:
+ * <ul>
+ *   <li><b>throughput</b>: N synthetic readings produced to Kafka first, then the jobs started; readings ÷ time from
+ *       job submission until the last interval's rows (every feeder's row and every device's ledger line of that
+ *       interval) are in Cassandra. Job start-up is included.</li>
+ *   <li><b>latency</b>: readings produced live with event time = now at a steady rate; for each reading, the time
+ *       from its send to Kafka until its device's interval row is written in Cassandra (the row's {@code writetime});
+ *       and from the interval's end (window close) to the row. The watermark's out-of-orderness
+ *       ({@code --out-of-orderness-seconds}, default 5 in the jobs, 1 here unless given) is part of both.</li>
+ * </ul>
+ * <p>{@code mvn -q -B -o -pl flink-jobs test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=io.onder.flink.bench.PipelineBench -Dexec.args="--kafka 127.0.0.1:19092 --cassandra 127.0.0.1:19042"}
+ * <br>Options: {@code --devices 2000 --minutes 30 --per-minute 6} (throughput: devices × (minutes + 2) × per-minute
+ * readings), {@code --latency-seconds 150 --latency-per-minute 12} (0 skips the latency run).
+ */
+public final class PipelineBench {
+  static final long MIN = 60_000;
+  static final int FEEDERS = 100;
+
+  private PipelineBench() {}
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> opts = new HashMap<>();
+    for (int i = 0; i + 1 < argv.length; i += 2) opts.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+    opts.putIfAbsent("out-of-orderness-seconds", "1");
+    opts.putIfAbsent("idleness-seconds", "2");
+    opts.putIfAbsent("checkpoint-ms", "1000");
+    int devices = Integer.parseInt(opts.getOrDefault("devices", "2000"));
+    int minutes = Integer.parseInt(opts.getOrDefault("minutes", "30"));
+    int perMinute = Integer.parseInt(opts.getOrDefault("per-minute", "6"));
+    int latencySeconds = Integer.parseInt(opts.getOrDefault("latency-seconds", "150"));
+    int latencyPerMinute = Integer.parseInt(opts.getOrDefault("latency-per-minute", "12"));
+    Map<String, String> base = new HashMap<>(opts);
+    for (String k : List.of("devices", "minutes", "per-minute", "latency-seconds", "latency-per-minute")) base.remove(k);
+
+    throughput(base, devices, minutes, perMinute);
+    if (latencySeconds > 0) latency(base, devices, latencySeconds, latencyPerMinute);
+    System.exit(0); // the MiniCluster's and the driver's non-daemon threads
+  }
+
+  // ---- throughput ---------------------------------------------------------------------------------------------
+
+  static void throughput(Map<String, String> base, int devices, int minutes, int perMinute) throws Exception {
+    Fixture fx = Fixture.create(base, devices, "t");
+    long t0 = Instant.parse("2026-06-21T12:00:00Z").toEpochMilli();
+    long n = 0;
+    long p0 = System.nanoTime();
+    try (var p = producer(fx.args)) {
+      for (int m = 0; m < minutes + 2; m++) {
+        for (int k = 0; k < perMinute; k++) {
+          long t = t0 + m * MIN + k * (MIN / perMinute);
+          for (int d = 0; d < devices; d++) {
+            p.send(new ProducerRecord<>(fx.args.topic(Topics.READINGS), fx.ids[d], fx.serde.encode(fx.reading(d, n, t, t0))));
+            n++;
+          }
+        }
+      }
+      p.flush();
+    }
+    System.out.printf("produced %,d readings (%,d devices, %d minutes, %d a minute) in %.1f s%n", n, devices, minutes + 2, perMinute,
+        (System.nanoTime() - p0) / 1e9);
+    long lastInterval = t0 + (minutes - 1) * MIN;
+    long s0 = System.nanoTime();
+    JobClient job = fx.start();
+    try (CqlSession s = fx.session()) {
+      PreparedStatement feeder = s.prepare("SELECT feeder_id FROM feeder_interval WHERE feeder_id = ? AND day = ? AND interval_start = ?");
+      PreparedStatement ledger = s.prepare("SELECT count(*) FROM ledger WHERE account = ? AND settlement_period = ?");
+      long period = lastInterval / 3_600_000L;
+      // the last interval's rows: every feeder's, and the ledger of the market account for the last period grown to its final size
+      waitFor("every feeder's last interval row", 900, () -> {
+        for (int f = 0; f < FEEDERS; f++) if (s.execute(feeder.bind("F" + f, Days.of(lastInterval), Instant.ofEpochMilli(lastInterval))).one() == null) return false;
+        return true;
+      });
+      long[] last = {-1};
+      waitFor("the ledger to stop growing", 300, () -> {
+        long c = s.execute(ledger.bind("market:onder-flex", period)).one().getLong(0);
+        boolean same = c == last[0] && c > 0;
+        last[0] = c;
+        if (!same) sleep(1_000);
+        return same;
+      });
+      double secs = (System.nanoTime() - s0) / 1e9 - 1.0; // the last 1 s poll only confirmed nothing more came
+      System.out.printf("THROUGHPUT: %,d readings from Kafka to Cassandra (quality + rewards, parallelism 2) in %.1f s = %,.0f readings/s"
+          + " (job start-up included; %,d device-interval rows, ledger of the market account %,d lines)%n",
+          n, secs, n / secs, (long) devices * minutes, last[0]);
+    } finally {
+      job.cancel().get();
+      fx.drop();
+    }
+  }
+
+  // ---- latency ------------------------------------------------------------------------------------------------
+
+  static void latency(Map<String, String> base, int devices, int seconds, int perMinute) throws Exception {
+    Fixture fx = Fixture.create(base, devices, "l");
+    JobClient job = fx.start();
+    long stepMillis = MIN / perMinute;
+    int steps = (int) (seconds * 1000L / stepMillis);
+    long[] sent = new long[steps * devices];
+    long[] eventTime = new long[steps * devices];
+    int[] device = new int[steps * devices];
+    int r = 0;
+    long t0 = System.currentTimeMillis() / MIN * MIN; // registers start at this minute
+    try (var p = producer(fx.args)) {
+      long next = System.currentTimeMillis();
+      for (int st = 0; st < steps; st++) {
+        long wait = next - System.currentTimeMillis();
+        if (wait > 0) sleep(wait); // pacing the producer to real time, not waiting for a result
+        long spread = stepMillis / devices;
+        for (int d = 0; d < devices; d++) {
+          long now = System.currentTimeMillis();
+          p.send(new ProducerRecord<>(fx.args.topic(Topics.READINGS), fx.ids[d], fx.serde.encode(fx.reading(d, st, now, t0))));
+          sent[r] = now;
+          eventTime[r] = now;
+          device[r] = d;
+          r++;
+          if (spread > 0 && d % 100 == 99) {
+            long lag = next + (d + 1) * spread - System.currentTimeMillis();
+            if (lag > 0) sleep(lag);
+          }
+        }
+        next += stepMillis;
+      }
+      p.flush();
+    }
+    long stop = System.currentTimeMillis();
+    // Only intervals that can have closed: those ending well before the last reading's event time.
+    long lastEnd = (stop - 10_000) / MIN * MIN;
+    try (CqlSession s = fx.session()) {
+      PreparedStatement rows = s.prepare("SELECT interval_start, writetime(import_milli_wh) FROM device_interval WHERE device_id = ? AND day = ?");
+      waitFor("the last closed interval of every device", 120, () -> {
+        for (int d = 0; d < devices; d += Math.max(1, devices / 50)) {
+          boolean found = false;
+          for (Row row : s.execute(rows.bind(fx.ids[d], Days.of(lastEnd - MIN)))) {
+            if (row.getInstant(0).toEpochMilli() == lastEnd - MIN) found = true;
+          }
+          if (!found) return false;
+        }
+        return true;
+      });
+      Map<String, Long> written = new ConcurrentHashMap<>();
+      for (int d = 0; d < devices; d++) {
+        for (long day : new long[] {Days.of(t0), Days.of(stop)}) {
+          for (Row row : s.execute(rows.bind(fx.ids[d], (int) day))) written.put(d + "@" + row.getInstant(0).toEpochMilli(), row.getLong(1) / 1_000);
+        }
+      }
+      List<Long> fromReading = new ArrayList<>();
+      List<Long> fromClose = new ArrayList<>();
+      for (int i = 0; i < r; i++) {
+        long start = eventTime[i] / MIN * MIN;
+        if (start < t0 + MIN || start + MIN > lastEnd) continue; // the first minute has no earlier reading to bracket it
+        Long w = written.get(device[i] + "@" + start);
+        if (w == null) continue;
+        fromReading.add(w - sent[i]);
+        if (eventTime[i] % MIN >= MIN - stepMillis) fromClose.add(w - (start + MIN)); // once per device and interval
+      }
+      System.out.printf("LATENCY: %,d devices, a reading every %.1f s each (%,.0f readings/s) for %d s; %,d readings in closed intervals%n",
+          devices, stepMillis / 1000.0, devices * 1000.0 / stepMillis, seconds, fromReading.size());
+      System.out.printf("  reading sent to Kafka -> its interval row in Cassandra: p50 %,d ms, p99 %,d ms, max %,d ms%n",
+          pct(fromReading, 50), pct(fromReading, 99), pct(fromReading, 100));
+      System.out.printf("  window close (interval end) -> row in Cassandra: p50 %,d ms, p99 %,d ms, max %,d ms (out-of-orderness %s s)%n",
+          pct(fromClose, 50), pct(fromClose, 99), pct(fromClose, 100), fx.args.outOfOrdernessMillis() / 1000);
+    } finally {
+      job.cancel().get();
+      fx.drop();
+    }
+  }
+
+  // ---- fixture ------------------------------------------------------------------------------------------------
+
+  /** A fresh topic prefix and keyspace with a registry of meters (importing) and PV (exporting) over 100 feeders. */
+  static final class Fixture {
+    final JobArgs args;
+    final String[] ids;
+    final long[] wattsImport;
+    final long[] wattsExport;
+    final AvroSerde<DeviceReading> serde = AvroSerde.of(DeviceReading.class);
+
+    Fixture(JobArgs args, int devices) {
+      this.args = args;
+      ids = new String[devices];
+      wattsImport = new long[devices];
+      wattsExport = new long[devices];
+    }
+
+    static Fixture create(Map<String, String> base, int devices, String tag) throws Exception {
+      String run = tag + Long.toString(System.currentTimeMillis(), 36);
+      Map<String, String> m = new HashMap<>(base);
+      m.put("topic-prefix", "bench." + run + ".");
+      m.put("keyspace", "bench_" + run);
+      Fixture fx = new Fixture(JobArgs.of(m), devices);
+      KafkaTopics.apply(admin(fx.args), fx.args.topicPrefix());
+      try (CqlSession s = root(fx.args)) {
+        CassandraSchema.apply(s, fx.args.keyspace());
+      }
+      try (CqlSession s = fx.session()) {
+        for (int f = 0; f < FEEDERS; f++) {
+          s.execute("INSERT INTO feeders (feeder_id, substation_id, region_id, capacity_w, reverse_flow_limit_w, distributor) VALUES (?,?,?,?,?,?)",
+              "F" + f, "S" + f / 10, "R1", 1_000_000L, 500_000L, "0x00000000000000000000000000000000000000d5");
+        }
+        PreparedStatement dev = s.prepare("INSERT INTO devices (device_id, feeder_id, substation_id, region_id, kind, owner_address, revoked) VALUES (?,?,?,?,?,?,false)");
+        List<java.util.concurrent.CompletionStage<?>> pending = new ArrayList<>();
+        for (int d = 0; d < devices; d++) {
+          boolean pv = d % 2 == 1;
+          fx.ids[d] = String.format("b%06d", d);
+          fx.wattsImport[d] = pv ? 0 : 500 + d % 1500;
+          fx.wattsExport[d] = pv ? 300 + d % 2000 : 0;
+          pending.add(s.executeAsync(dev.bind(fx.ids[d], "F" + d % FEEDERS, "S" + (d % FEEDERS) / 10, "R1", pv ? "pv" : "meter",
+              String.format("0x%040x", d % 500 + 1))));
+          if (pending.size() >= 256) {
+            for (var c : pending) c.toCompletableFuture().join();
+            pending.clear();
+          }
+        }
+        for (var c : pending) c.toCompletableFuture().join();
+      }
+      return fx;
+    }
+
+    DeviceReading reading(int d, long seq, long t, long registersFrom) {
+      long ms = t - registersFrom;
+      return DeviceReading.newBuilder().setDeviceId(ids[d]).setSeq(seq).setTime(Instant.ofEpochMilli(t)).setReceivedAt(Instant.ofEpochMilli(t))
+          .setImportMilliWh(wattsImport[d] * ms / 3_600).setExportMilliWh(wattsExport[d] * ms / 3_600)
+          .setExportSource(wattsExport[d] > 0 ? EnergySource.PV : EnergySource.UNKNOWN).build();
+    }
+
+    JobClient start() throws Exception {
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+      env.setParallelism(2);
+      env.enableCheckpointing(args.checkpointMillis());
+      RegistryHolder registry = new RegistryHolder(RegistryHolder.cassandra(args.cassandra(), args.keyspace()), 60_000);
+      String p = args.topicPrefix();
+      new QualityJob(args, AvroKafka.source(args.kafka(), args.topic(Topics.READINGS), p + "q", DeviceReading.class, OffsetsInitializer.earliest()), registry)
+          .build(env,
+              AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.INTERVAL_ENERGY), DeviceIntervalEnergy.class, DeviceIntervalEnergy::getDeviceId, p + "e"),
+              AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.FEEDER_STATE), FeederIntervalState.class, FeederIntervalState::getFeederId, p + "f"));
+      new RewardsJob(args, RewardsJob.source(args, p + "r", OffsetsInitializer.earliest()), registry)
+          .build(env,
+              AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.LEDGER), RewardEntry.class, RewardEntry::getAccount, p + "l"),
+              AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.SETTLEMENT_BATCHES), SettlementBatch.class, SettlementBatch::getBatchId, p + "b"));
+      return env.executeAsync("pipeline-bench");
+    }
+
+    CqlSession session() {
+      return io.onder.flink.io.CassandraSessions.open(args.cassandra(), args.keyspace());
+    }
+
+    void drop() throws Exception {
+      try (CqlSession s = root(args)) {
+        s.execute("DROP KEYSPACE IF EXISTS " + args.keyspace());
+      }
+      try (Admin a = Admin.create(admin(args))) {
+        List<String> topics = new ArrayList<>();
+        for (var t : Topics.definitions()) topics.add(args.topic(t.name()));
+        a.deleteTopics(topics).all().get();
+      }
+    }
+  }
+
+  static Properties admin(JobArgs a) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", a.kafka());
+    return p;
+  }
+
+  static CqlSession root(JobArgs a) {
+    int colon = a.cassandra().lastIndexOf(':');
+    return CqlSession.builder().addContactPoint(new InetSocketAddress(a.cassandra().substring(0, colon), Integer.parseInt(a.cassandra().substring(colon + 1))))
+        .withLocalDatacenter("datacenter1").build();
+  }
+
+  static KafkaProducer<String, byte[]> producer(JobArgs a) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, a.kafka());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  interface Check {
+    boolean ok() throws Exception;
+  }
+
+  static void waitFor(String what, int seconds, Check c) throws Exception {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    while (!c.ok()) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException("timed out after " + seconds + " s waiting for " + what);
+      sleep(100);
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static long pct(List<Long> values, int p) {
+    if (values.isEmpty()) return -1;
+    long[] a = values.stream().mapToLong(Long::longValue).toArray();
+    Arrays.sort(a);
+    return a[Math.min(a.length - 1, (int) Math.ceil(p / 100.0 * a.length) - 1)];
+  }
+}
