@@ -5,6 +5,8 @@ import io.onder.ingest.coap.CommandsResource;
 import io.onder.ingest.coap.DeviceAuth;
 import io.onder.ingest.coap.ReadingsResource;
 import io.onder.ingest.coap.RegistryPskStore;
+import io.onder.ingest.coap.RegistryRpkVerifier;
+import io.onder.ingest.coap.ServerKey;
 import io.onder.ingest.commands.CommandAcks;
 import io.onder.ingest.commands.CommandBook;
 import io.onder.ingest.commands.DispatchListener;
@@ -70,11 +72,23 @@ public final class Gateway implements AutoCloseable {
         config.maxInFlight(), config.retryAfterSeconds() * 1000L, metrics);
 
     server = new CoapServer(cf);
-    DtlsConnectorConfig dtls = new DtlsConnectorConfig.Builder(cf)
+    DtlsConnectorConfig.Builder dtlsBuilder = new DtlsConnectorConfig.Builder(cf)
         .setAddress(new InetSocketAddress(config.bind(), config.coapsPort()))
         .setAdvancedPskStore(new RegistryPskStore(registry, secrets))
-        .setLoggingTag("onder-coaps")
-        .build();
+        .setLoggingTag("onder-coaps");
+    String rpkKeyFile = config.get("onder.ingest.rpk.key-file");
+    if (!rpkKeyFile.isEmpty()) {
+      java.security.KeyPair own;
+      try {
+        own = ServerKey.load(java.nio.file.Path.of(rpkKeyFile));
+      } catch (IOException | java.security.GeneralSecurityException e) {
+        throw new IllegalStateException("cannot read the gateway's raw public key pair from " + rpkKeyFile, e);
+      }
+      dtlsBuilder.setCertificateIdentityProvider(new org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider(own.getPrivate(), own.getPublic()))
+          .setAdvancedCertificateVerifier(new RegistryRpkVerifier(registry))
+          .set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, org.eclipse.californium.elements.config.CertificateAuthenticationMode.NEEDED);
+    }
+    DtlsConnectorConfig dtls = dtlsBuilder.build();
     coaps = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls)).build();
     server.addEndpoint(coaps);
     if (config.unsafePlainCoap()) {

@@ -164,6 +164,31 @@ class GatewayIT {
   }
 
   @Test
+  void a_device_with_a_registered_raw_public_key_connects_and_an_unknown_key_cannot(TestKafka kafka, TestCassandra cassandra) throws Exception {
+    java.security.KeyPair server = TestFleet.ecKeyPair();
+    Path keyFile = dir.resolve("gateway-rpk.properties");
+    java.nio.file.Files.writeString(keyFile, "private=" + java.util.Base64.getEncoder().encodeToString(server.getPrivate().getEncoded())
+        + "\npublic=" + java.util.Base64.getEncoder().encodeToString(server.getPublic().getEncoded()) + "\n");
+    Properties p = new Properties();
+    p.setProperty("onder.ingest.rpk.key-file", keyFile.toString());
+    try (GatewayFixture f = new GatewayFixture(kafka, cassandra, dir, p)) {
+      java.security.KeyPair device = f.fleet.addRpk("dev-rpk");
+      try (DeviceClient c = DeviceClient.rpk("127.0.0.1", f.port(), device, server.getPublic(), 15_000);
+          DeviceClient stranger = DeviceClient.rpk("127.0.0.1", f.port(), TestFleet.ecKeyPair(), server.getPublic(), 4_000)) {
+        CoapResponse ok = c.postReadings(Packs.cbor(Packs.reading("dev-rpk", 1, nowS(), 3, 1)), 112);
+        assertThat(ok).isNotNull();
+        assertThat(ok.getCode()).as(ok.getResponseText()).isEqualTo(ResponseCode.CHANGED);
+        assertThat(stranger.postReadings(Packs.cbor(Packs.reading("dev-rpk", 2, nowS(), 4, 1)), 112)).as("unregistered key").isNull();
+        // PSK devices still work next to RPK ones
+        TestFleet.Dev psk = f.fleet.add("dev-psk");
+        assertThat(f.fleet.client(psk, f.port()).postReadings(Packs.json(Packs.reading("dev-psk", 1, nowS(), 1, 0)), 110).getCode())
+            .isEqualTo(ResponseCode.CHANGED);
+      }
+      assertThat(ReadingsTopic.readAll(kafka, f.readings)).extracting(DeviceReading::getDeviceId).containsExactlyInAnyOrder("dev-rpk", "dev-psk");
+    }
+  }
+
+  @Test
   void a_device_sees_only_its_own_commands_and_acks_only_its_own(TestKafka kafka, TestCassandra cassandra) throws Exception {
     String dispatch = kafka.topic(Topics.DISPATCH);
     String acks = kafka.topic(Topics.COMMAND_ACKS);

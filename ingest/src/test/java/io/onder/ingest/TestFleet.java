@@ -55,6 +55,21 @@ final class TestFleet implements AutoCloseable {
     return new Dev(id, key);
   }
 
+  /** A device known by its raw public key only (no PSK). */
+  java.security.KeyPair addRpk(String id) throws java.security.GeneralSecurityException {
+    java.security.KeyPair kp = ecKeyPair();
+    session.execute("INSERT INTO " + keyspace + ".devices (device_id, feeder_id, kind, owner_address, public_key, revoked)"
+        + " VALUES (?, 'feeder-1', 'battery', '0x00000000000000000000000000000000000000bb', ?, false)", id,
+        java.nio.ByteBuffer.wrap(kp.getPublic().getEncoded()));
+    return kp;
+  }
+
+  static java.security.KeyPair ecKeyPair() throws java.security.GeneralSecurityException {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    return g.generateKeyPair();
+  }
+
   void revoke(String id) {
     session.execute("UPDATE " + keyspace + ".devices SET revoked = true WHERE device_id = ?", id);
   }

@@ -54,6 +54,20 @@ public final class DeviceClient implements AutoCloseable {
     return new DeviceClient("coaps://" + host + ":" + port, "", ep, timeoutMillis);
   }
 
+  /** A DTLS client authenticating with its raw public key (RFC 7250) and pinning the gateway's. */
+  public static DeviceClient rpk(String host, int port, java.security.KeyPair own, java.security.PublicKey gateway, long timeoutMillis) {
+    Configuration cf = baseConfig();
+    DtlsConnectorConfig dtls = new DtlsConnectorConfig.Builder(cf)
+        .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
+        .setAddress(new InetSocketAddress(host, 0))
+        .setCertificateIdentityProvider(new org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider(own.getPrivate(), own.getPublic()))
+        .setAdvancedCertificateVerifier(org.eclipse.californium.scandium.dtls.x509.StaticNewAdvancedCertificateVerifier.builder()
+            .setTrustedRPKs(new org.eclipse.californium.elements.auth.RawPublicKeyIdentity(gateway)).build())
+        .build();
+    CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls)).build();
+    return new DeviceClient("coaps://" + host + ":" + port, "", ep, timeoutMillis);
+  }
+
   /** UNSAFE, development only: plain CoAP, the device names itself. */
   public static DeviceClient plain(String host, int port, String deviceId, long timeoutMillis) {
     Configuration cf = baseConfig();

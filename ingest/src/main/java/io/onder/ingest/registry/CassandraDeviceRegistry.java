@@ -105,7 +105,14 @@ public final class CassandraDeviceRegistry implements DeviceRegistry, AutoClosea
 
   @Override
   public Optional<Device> byPublicKey(byte[] subjectPublicKeyInfo) {
-    return Optional.ofNullable(current().byKey.get(Base64.getEncoder().encodeToString(subjectPublicKeyInfo)));
+    String key = Base64.getEncoder().encodeToString(subjectPublicKeyInfo);
+    Snapshot s = current();
+    Device d = s.byKey.get(key);
+    if (d == null && clock.millis() - s.loadedAt > 1000) { // a device registered a moment ago; at most one reload a second
+      reload();
+      d = snapshot.byKey.get(key);
+    }
+    return Optional.ofNullable(d);
   }
 
   private boolean recentMiss(String key) {
