@@ -1,8 +1,6 @@
 package io.onder.simulator;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,20 +37,19 @@ public final class Provisioner {
         + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,false,?)");
     String ref = "file:" + secretsFile.toAbsolutePath() + "#";
     Instant now = Instant.now();
-    BatchStatement batch = BatchStatement.newInstance(BatchType.UNLOGGED);
+    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
+    java.util.List<java.util.concurrent.CompletableFuture<?>> writes = new java.util.ArrayList<>();
     for (FleetPlan.Device d : plan.deviceList()) {
       byte[] key = new byte[16];
       random.nextBytes(key);
       keys.put(d.deviceId(), key);
       secrets.setProperty(d.deviceId(), Base64.getEncoder().encodeToString(key));
-      batch = batch.add(device.bind(d.deviceId(), d.feederId(), d.substationId(), plan.region(), d.kind().registryName, d.owner(),
-          d.maxImportW(), d.maxExportW(), d.flexibleW(), d.storageMilliWh(), "psk-" + d.deviceId(), ref + d.deviceId(), now));
-      if (batch.size() == 50) {
-        session.execute(batch);
-        batch = BatchStatement.newInstance(BatchType.UNLOGGED);
-      }
+      inFlight.acquireUninterruptibly();
+      writes.add(session.executeAsync(device.bind(d.deviceId(), d.feederId(), d.substationId(), plan.region(), d.kind().registryName, d.owner(),
+          d.maxImportW(), d.maxExportW(), d.flexibleW(), d.storageMilliWh(), "psk-" + d.deviceId(), ref + d.deviceId(), now))
+          .toCompletableFuture().whenComplete((r, e) -> inFlight.release()));
     }
-    if (batch.size() > 0) session.execute(batch);
+    java.util.concurrent.CompletableFuture.allOf(writes.toArray(new java.util.concurrent.CompletableFuture[0])).join();
     Files.createDirectories(secretsFile.toAbsolutePath().getParent());
     if (!Files.exists(secretsFile)) {
       Files.createFile(secretsFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
