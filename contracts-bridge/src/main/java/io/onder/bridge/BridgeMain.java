@@ -89,11 +89,20 @@ public final class BridgeMain {
         var producer = new KafkaProducer<String, SettlementReceipt>(kp, new StringSerializer(), AvroSerde.of(SettlementReceipt.class));
         var consumer = new KafkaConsumer<String, SettlementBatch>(kc, new StringDeserializer(), AvroSerde.of(SettlementBatch.class))) {
       ChannelHub hub = ChannelHub.load(hubAddress, chain.web3j(), chain.txManager(), chain.gasProvider(Deployment.GAS_LIMIT));
+      SettlementStore store = new SettlementStore(session);
+      int voucherPort = Integer.parseInt(c.getProperty("onder.bridge.voucher-server.port"));
+      VoucherServer vouchers = voucherPort < 0 ? null : new VoucherServer(store,
+          new InetSocketAddress(c.getProperty("onder.bridge.voucher-server.host"), voucherPort), Clock.systemUTC(),
+          Duration.ofSeconds(Long.parseLong(c.getProperty("onder.bridge.voucher-server.max-skew-seconds")))).start();
       SettlementBridge bridge = new SettlementBridge(chain, hub, new VoucherSigner(key, chainId, hubAddress),
-          new SettlementStore(session), producer, c.getProperty("onder.bridge.topic.receipts", Topics.SETTLEMENT_RECEIPTS),
+          store, producer, c.getProperty("onder.bridge.topic.receipts", Topics.SETTLEMENT_RECEIPTS),
           Long.parseLong(c.getProperty("onder.bridge.from-block")), Integer.parseInt(c.getProperty("onder.bridge.max-owners-per-tx")),
           Clock.systemUTC());
-      bridge.run(consumer, c.getProperty("onder.bridge.topic.batches", Topics.SETTLEMENT_BATCHES), stop);
+      try {
+        bridge.run(consumer, c.getProperty("onder.bridge.topic.batches", Topics.SETTLEMENT_BATCHES), stop);
+      } finally {
+        if (vouchers != null) vouchers.close();
+      }
     }
   }
 }

@@ -213,6 +213,7 @@ class BridgeIT {
     c.setProperty("onder.bridge.cassandra.contact-point", cassandra.contactPoint());
     c.setProperty("onder.bridge.cassandra.keyspace", cassandra.keyspace());
     c.setProperty("onder.bridge.max-owners-per-tx", "50"); // several transactions per batch: more places to die
+    c.setProperty("onder.bridge.voucher-server.port", "0");
     try (var out = Files.newOutputStream(props)) {
       c.store(out, "kill -9 test");
     }
