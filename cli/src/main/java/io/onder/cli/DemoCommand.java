@@ -20,6 +20,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--devices", description = "Fleet size (default ${DEFAULT-VALUE})") int devices = d.devices();
   @Option(names = "--feeders", description = "Feeders (default ${DEFAULT-VALUE})") int feeders = d.feeders();
   @Option(names = "--substations", description = "Substations (default ${DEFAULT-VALUE})") int substations = d.substations();
+  @Option(names = "--start", description = "Simulated time of day the run starts (default ${DEFAULT-VALUE})") LocalTime start = d.start();
   @Option(names = "--hours", description = "Simulated hours (default ${DEFAULT-VALUE})") double hours = d.hours();
   @Option(names = "--speed", description = "Simulated seconds per wall second (default ${DEFAULT-VALUE})") double speed = d.speed();
   @Option(names = "--reading-seconds", description = "Simulated seconds between a device's readings (default ${DEFAULT-VALUE})") long readingSeconds = d.readingEvery().toSeconds();
@@ -36,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
           "need devices, feeders >= substations >= 1, hours, speed, pack and reading-seconds > 0, compliance in [0, 1]");
     }
-    DemoSettings s = new DemoSettings(devices, feeders, substations, hours, speed, Duration.ofSeconds(readingSeconds), pack, compliance,
+    DemoSettings s = new DemoSettings(devices, feeders, substations, start, hours, speed, Duration.ofSeconds(readingSeconds), pack, compliance,
         drStart, d.drLength(), d.seed(), keep, !noProgress);
     Demo.Result r = new Demo(new LocalStack(StackConfig.local()), s, System.out).run();
     var f = r.figures;

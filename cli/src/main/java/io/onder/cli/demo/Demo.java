@@ -127,7 +127,7 @@ public final class Demo {
       }
 
       LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-      Instant simStart = day.atStartOfDay().toInstant(ZoneOffset.UTC);
+      Instant simStart = day.atTime(s.start()).toInstant(ZoneOffset.UTC);
       // a few minutes past the last hour, so the last settlement period closes
       Instant simEnd = simStart.plusSeconds((long) (s.hours() * 3600) + 300);
       SimClock clock = new SimClock(simStart, s.speed());
@@ -177,9 +177,10 @@ public final class Demo {
           result.fleet.unsent);
 
       step("settlement on chain");
-      long lastPeriod = (simStart.toEpochMilli() + (long) (s.hours() * 3_600_000)) / 3_600_000 - 1;
+      long periodsEnd = simStart.toEpochMilli() + (long) (s.hours() * 3_600_000);
       try (CqlSession ks = stack.cassandra().session(keyspace)) {
-        awaitSettled(ks, lastPeriod, bridgeFailure, Duration.ofMinutes(5));
+        awaitWatermark(rest, jobIds.get(1), "settlement-batcher", periodsEnd, Duration.ofMinutes(5));
+        awaitSettled(ks, stack.kafka().bootstrapServers(), bridgeFailure, Duration.ofMinutes(5));
         step("reconcile: what the ledger owes, what the vouchers say, what the chain paid");
         SettlementStore store = new SettlementStore(ks);
         try (Chain chain = new Chain(stack.anvil().rpcUrl(), stack.anvil().chainId(), admin, 1, Duration.ofSeconds(60))) {
@@ -214,20 +215,39 @@ public final class Demo {
     }
   }
 
-  /** Waits until the bridge has a confirmed receipt for the last period's batch. */
-  private void awaitSettled(CqlSession ks, long lastPeriod, Throwable[] bridgeFailure, Duration timeout) throws InterruptedException {
-    String batchId = "onder-flex-2025.1/" + lastPeriod;
+  /** Waits until an operator of a job has seen the event-time watermark pass {@code millis}: it has emitted all before. */
+  private void awaitWatermark(FlinkRest rest, String jobId, String vertexPrefix, long millis, Duration timeout) throws Exception {
+    String vertex = null;
+    for (var v : rest.job(jobId).path("vertices")) if (v.path("name").asText().startsWith(vertexPrefix)) vertex = v.path("id").asText();
+    if (vertex == null) throw new IllegalStateException("job " + jobId + " has no operator " + vertexPrefix);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      long wm = Long.MIN_VALUE;
+      for (var w : rest.get("/jobs/" + jobId + "/vertices/" + vertex + "/watermarks")) wm = Math.max(wm, w.path("value").asLong(Long.MIN_VALUE));
+      if (wm >= millis) {
+        out.println("  the rewards job has closed every settlement period of the day");
+        return;
+      }
+      Thread.sleep(500); // polling the job's watermark, with a deadline
+    }
+    throw new IllegalStateException("the rewards job did not reach the end of the day within " + timeout.toMinutes() + " min");
+  }
+
+  /** Waits until every settlement batch the rewards job emitted has a receipt from the bridge. */
+  private void awaitSettled(CqlSession ks, String bootstrap, Throwable[] bridgeFailure, Duration timeout) throws InterruptedException {
+    java.util.Set<String> batches = new java.util.TreeSet<>(DemoFigures.keys(bootstrap, prefix + Topics.SETTLEMENT_BATCHES));
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (bridgeFailure[0] != null) throw new IllegalStateException("the bridge stopped: " + bridgeFailure[0].getMessage(), bridgeFailure[0]);
-      Row r = ks.execute("SELECT status FROM settlement_receipts WHERE batch_id = ?", batchId).one();
-      if (r != null) {
-        out.println("  the last period's batch " + batchId + " is settled");
+      java.util.Set<String> settled = new java.util.HashSet<>();
+      for (Row r : ks.execute("SELECT batch_id FROM settlement_receipts")) settled.add(r.getString(0));
+      if (settled.containsAll(batches)) {
+        out.println("  " + batches.size() + " settlement batches, all settled on chain");
         return;
       }
-      Thread.sleep(500); // polling Cassandra for the receipt, with a deadline
+      Thread.sleep(500); // polling Cassandra for the receipts, with a deadline
     }
-    throw new IllegalStateException("the batch of the last period (" + batchId + ") was not settled within " + timeout.toMinutes() + " min");
+    throw new IllegalStateException("not every settlement batch was settled within " + timeout.toMinutes() + " min");
   }
 
   static int dayInt(LocalDate d) {

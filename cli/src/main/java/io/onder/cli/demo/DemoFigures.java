@@ -101,6 +101,22 @@ public final class DemoFigures {
     }
   }
 
+  /** Every key written to a topic (committed records), read from the beginning to the end offsets of now. */
+  static List<String> keys(String bootstrap, String topic) {
+    List<String> out = new ArrayList<>();
+    try (var c = new KafkaConsumer<>(consumer(bootstrap), new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      var end = c.endOffsets(parts, Duration.ofSeconds(10));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+        for (var r : c.poll(Duration.ofMillis(200))) out.add(r.key());
+      }
+    }
+    return out;
+  }
+
   private static void readReceipts(DemoFigures f, String bootstrap, String topic) {
     try (var c = new KafkaConsumer<>(consumer(bootstrap), new StringDeserializer(), AvroSerde.of(SettlementReceipt.class))) {
       List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
