@@ -52,6 +52,11 @@ public final class Gateway implements AutoCloseable {
   private final CoapEndpoint coap;
   private final Clock clock;
   private final DeviceRegistry registry;
+  private final java.util.concurrent.ExecutorService completions = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+    Thread t = new Thread(r, "onder-ingest-answers");
+    t.setDaemon(true);
+    return t;
+  });
   private DispatchListener dispatch;
   private MetricsHttp metricsHttp;
 
@@ -69,7 +74,7 @@ public final class Gateway implements AutoCloseable {
     DeviceAuth auth = new DeviceAuth(registry, config.unsafePlainCoap());
     IngestService ingest = new IngestService(new SenmlCodec(config.maxRecords()),
         new ReadingAssembler(clock, config.maxSkew(), config.horizon()), new SequenceLedger(config.dedupWindow()), kafka, clock,
-        config.maxInFlight(), config.retryAfterSeconds() * 1000L, metrics);
+        config.maxInFlight(), config.retryAfterSeconds() * 1000L, metrics).completeOn(completions);
 
     server = new CoapServer(cf);
     DtlsConnectorConfig.Builder dtlsBuilder = new DtlsConnectorConfig.Builder(cf)
@@ -144,5 +149,6 @@ public final class Gateway implements AutoCloseable {
     if (dispatch != null) dispatch.close();
     if (metricsHttp != null) metricsHttp.close();
     kafka.close();
+    completions.shutdownNow();
   }
 }

@@ -38,6 +38,16 @@ public final class IngestService {
   private final long backoffMillis;
   private final Metrics metrics;
   private final AtomicLong sinkFailingUntil = new AtomicLong();
+  private java.util.concurrent.Executor completions = Runnable::run;
+
+  /**
+   * Where outcomes are completed (and so where the CoAP answer is encrypted and sent). Default: the sink's own
+   * callback thread; the gateway passes a small pool so Kafka's I/O thread does not do the DTLS work.
+   */
+  public IngestService completeOn(java.util.concurrent.Executor executor) {
+    this.completions = executor;
+    return this;
+  }
 
   public IngestService(SenmlCodec codec, ReadingAssembler assembler, SequenceLedger ledger, ReadingSink sink, Clock clock,
       int maxInFlightRequests, long backoffMillis, Metrics metrics) {
@@ -99,7 +109,7 @@ public final class IngestService {
     } catch (RuntimeException e) {
       stored = CompletableFuture.failedFuture(e);
     }
-    return stored.handle((ok, err) -> {
+    return stored.handleAsync((ok, err) -> {
       inFlight.release();
       metrics.observe("onder_ingest_kafka_ack_seconds", (System.nanoTime() - t0) / 1e9);
       if (err != null) {
@@ -113,6 +123,6 @@ public final class IngestService {
       metrics.add("onder_ingest_readings_total", res.fresh().size(), "outcome", "accepted");
       if (res.duplicates() > 0) metrics.add("onder_ingest_readings_total", res.duplicates(), "outcome", "duplicate");
       return new Outcome(Outcome.Status.ACCEPTED, res.fresh().size(), res.duplicates(), null, null);
-    });
+    }, completions);
   }
 }
