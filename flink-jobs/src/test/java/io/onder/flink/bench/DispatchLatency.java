@@ -30,8 +30,8 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
  * and the plan. Kafka and the network are not in the figure (see PipelineBench for those). Plain main: the first
  * (cold) event and the median of the warm ones.
  *
- * <p>{@code mvn -q -B -o -pl flink-jobs test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.onder.flink.bench.DispatchLatency -Dexec.args="100000 6"}
+ * <p>{@code java -cp flink-jobs/target/test-classes:flink-jobs/target/classes:$(cat flink-jobs/target/bench.classpath)
+ * io.onder.flink.bench.DispatchLatency 100000 6} (classpath: see PipelineBench)
  */
 public final class DispatchLatency {
   static final long T0 = Instant.parse("2026-06-21T12:00:00Z").toEpochMilli();
