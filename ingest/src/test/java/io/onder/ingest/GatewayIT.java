@@ -141,6 +141,8 @@ class GatewayIT {
   @Test
   void an_unknown_or_revoked_device_cannot_connect(TestKafka kafka, TestCassandra cassandra) {
     try (GatewayFixture f = new GatewayFixture(kafka, cassandra, dir, new Properties())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(f.gateway::coapPort).as("plain CoAP is off unless the unsafe flag is set")
+          .isInstanceOf(IllegalStateException.class);
       TestFleet.Dev known = f.fleet.add("dev-known");
       byte[] randomKey = new byte[16];
       new SecureRandom().nextBytes(randomKey);

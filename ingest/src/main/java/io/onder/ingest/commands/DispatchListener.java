@@ -54,6 +54,15 @@ public final class DispatchListener implements AutoCloseable {
         } catch (org.apache.kafka.common.errors.TimeoutException kafkaNotThereYet) {
           parts = null;
         }
+        if ((parts == null || parts.isEmpty()) && running) {
+          LOG.warn("dispatch topic {} not available yet; retrying", topic);
+          try {
+            Thread.sleep(1000); // a retry pace, not a wait for a result
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
       }
       consumer.assign(parts);
       Map<TopicPartition, Long> since = new HashMap<>();
