@@ -33,7 +33,8 @@ public final class KafkaOut implements ReadingSink, AutoCloseable {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "8000");
