@@ -288,7 +288,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
       if (p == null || !p.controllable()) continue;
       long available = Math.min(r.flexibleW(), Flexibility.of(p, d.powerBefore(at, intervalMillis), d.soc(), holdMillis, rules).in(spec.direction()));
       if (available <= 0) continue;
-      OptionalLong b = baseline.of(spec, d.history());
+      OptionalLong b = baseline.of(spec, d.history(windowStart(ev), intervals.startOf(ev.startMillis)));
       if (b.isEmpty()) continue;
       baselines.put(d.deviceId, b.getAsLong());
       pool.add(new Dispatcher.Candidate(d.deviceId, available, d.reliability(rules.reliabilityPriorPpm()), p.costPerKwh(), d.lastAskedMillis));

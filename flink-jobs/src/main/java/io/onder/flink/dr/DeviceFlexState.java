@@ -49,10 +49,12 @@ public class DeviceFlexState {
     }
   }
 
-  /** Net import by interval start, for {@link io.onder.rules.Baseline}. */
-  public Map<Long, Long> history() {
-    Map<Long, Long> m = new HashMap<>(historyStart.length * 2);
-    for (int i = 0; i < historyStart.length; i++) m.put(historyStart[i], historyNetMilliWh[i]);
+  /** Net import by interval start for the intervals starting in [from, to), for {@link io.onder.rules.Baseline}. */
+  public Map<Long, Long> history(long from, long to) {
+    Map<Long, Long> m = new HashMap<>();
+    for (int i = 0; i < historyStart.length; i++) {
+      if (historyStart[i] >= from && historyStart[i] < to) m.put(historyStart[i], historyNetMilliWh[i]);
+    }
     return m;
   }
 

@@ -75,12 +75,12 @@ public final class PipelineBench {
     int minutes = 60; // one settlement period: its batch marks the end
     int perMinute = Integer.parseInt(opts.getOrDefault("per-minute", "4"));
     int latencySeconds = Integer.parseInt(opts.getOrDefault("latency-seconds", "150"));
-    int latencyPerMinute = Integer.parseInt(opts.getOrDefault("latency-per-minute", "12"));
+    int latencyPerMinute = Integer.parseInt(opts.getOrDefault("latency-per-minute", "60"));
     Map<String, String> base = new HashMap<>(opts);
-    for (String k : List.of("devices", "per-minute", "latency-seconds", "latency-per-minute")) base.remove(k);
+    for (String k : List.of("throughput", "devices", "per-minute", "latency-seconds", "latency-per-minute")) base.remove(k);
 
     dropLeftovers(JobArgs.of(base));
-    throughput(base, devices, minutes, perMinute);
+    if (Boolean.parseBoolean(opts.getOrDefault("throughput", "true"))) throughput(base, devices, minutes, perMinute);
     if (latencySeconds > 0) latency(base, devices, latencySeconds, latencyPerMinute);
     System.exit(0); // the MiniCluster's and the driver's non-daemon threads
   }
