@@ -10,6 +10,11 @@ import io.onder.bridge.Reconciler;
 import io.onder.bridge.SettlementStore;
 import io.onder.ingest.Gateway;
 import io.onder.ingest.GatewayConfig;
+import io.onder.ingest.dr.CassandraTopology;
+import io.onder.ingest.dr.DrApi;
+import io.onder.ingest.dr.DrEvents;
+import io.onder.ingest.dr.UtilityTokens;
+import io.onder.ingest.kafka.KafkaOut;
 import io.onder.ingest.registry.CassandraDeviceRegistry;
 import io.onder.ingest.registry.SecretResolver;
 import io.onder.schemas.Topics;
@@ -86,6 +91,8 @@ public final class Demo {
     AtomicBoolean stopBridge = new AtomicBoolean();
     Thread bridge = null;
     Gateway gateway = null;
+    DrApi drApi = null;
+    KafkaOut drOut = null;
     FlinkRest rest = new FlinkRest(stack.flink().restUrl());
     try (CqlSession session = stack.cassandra().session(null)) {
       step("run " + runId + ": keyspace " + keyspace + ", topics " + prefix + "*");
@@ -115,11 +122,16 @@ public final class Demo {
       }
 
       step("Flink jobs submitted to the session cluster");
-      String jar = rest.upload(stack.config().home().resolve("flink-jobs/target/onder-flink-jobs-0.1.0-SNAPSHOT-job.jar"));
+      Path jarFile = stack.config().home().resolve("flink-jobs/target/onder-flink-jobs-0.1.0-SNAPSHOT-job.jar");
+      String jar = rest.upload(jarFile);
+      List<String> jobs = new ArrayList<>(List.of("io.onder.flink.QualityJob", "io.onder.flink.RewardsJob"));
+      try (var zip = new java.util.zip.ZipFile(jarFile.toFile())) {
+        if (zip.getEntry("io/onder/flink/DrJob.class") != null) jobs.add("io.onder.flink.DrJob");
+      }
       List<String> args = List.of("--kafka", stack.kafka().bootstrapServers(), "--cassandra", stack.cassandra().endpoint(), "--keyspace", keyspace,
           "--topic-prefix", prefix, "--group-prefix", runId, "--idleness-seconds", "3", "--checkpoint-ms", "3000",
           "--payout-addresses", "creators-fund:onder=" + creatorsFund.getAddress());
-      for (String job : List.of("io.onder.flink.QualityJob", "io.onder.flink.RewardsJob")) {
+      for (String job : jobs) {
         String id = rest.run(jar, job, args, null, 2);
         jobIds.add(id);
         rest.awaitState(id, "RUNNING", Duration.ofSeconds(60));
@@ -143,6 +155,14 @@ public final class Demo {
       CqlSession registrySession = stack.cassandra().session(null);
       gateway = new Gateway(gc, new CassandraDeviceRegistry(registrySession, keyspace, clock, Duration.ofSeconds(30)), new SecretResolver(), clock).start();
       out.println("  gateway coaps://127.0.0.1:" + gateway.coapsPort());
+      String utilityToken = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(24));
+      Properties tokens = new Properties();
+      tokens.setProperty("utility.demo-utility.token-sha256", UtilityTokens.sha256Hex(utilityToken));
+      drOut = new KafkaOut(gc.kafka("producer"), gc.topic(Topics.READINGS), clock::millis);
+      DrEvents events = new DrEvents(drOut::send, gc.topic(Topics.DR_EVENTS), clock).loadFrom(gc.kafka("consumer"));
+      drApi = new DrApi(new InetSocketAddress("127.0.0.1", 0), new UtilityTokens(tokens), events,
+          new CassandraTopology(registrySession, keyspace, clock, Duration.ofSeconds(30)), clock);
+      out.println("  DR API http://127.0.0.1:" + drApi.port() + "/events (bearer token per utility)");
 
       Properties bp = BridgeMain.config(null);
       bp.setProperty("onder.bridge.rpc-url", stack.anvil().rpcUrl());
@@ -155,6 +175,7 @@ public final class Demo {
       bp.setProperty("onder.bridge.topic.receipts", prefix + Topics.SETTLEMENT_RECEIPTS);
       bp.setProperty("onder.bridge.cassandra.contact-point", stack.cassandra().endpoint());
       bp.setProperty("onder.bridge.cassandra.keyspace", keyspace);
+      bp.setProperty("onder.bridge.voucher-server.port", "0");
       Throwable[] bridgeFailure = new Throwable[1];
       bridge = new Thread(() -> {
         try {
@@ -166,8 +187,11 @@ public final class Demo {
       bridge.start();
 
       step(String.format("a simulated day (%s) at %.0fx, readings every %d s in packs of %d", day, s.speed(), s.readingEvery().toSeconds(), s.packSize()));
-      // the utility announces the event 30 simulated minutes ahead (the DR API is still to come: for now none)
-      Consumer<Long> drTrigger = t -> {};
+      // the utility announces the event 30 simulated minutes ahead, through the DR API
+      Instant drAt = day.atTime(s.drStart()).toInstant(ZoneOffset.UTC);
+      long drKw = Math.max(1, plan.deviceList().stream().filter(dv -> dv.substationId().equals("S01")).count() / 5);
+      DrTrigger trigger = new DrTrigger(drApi.port(), utilityToken, "S01", drAt, s.drLength(), drKw, 50_000, out);
+      Consumer<Long> drTrigger = DrTrigger.at(drAt.minus(Duration.ofMinutes(30)).toEpochMilli(), trigger::post);
       try (FleetRunner fleet = new FleetRunner(plan, keys, new InetSocketAddress("127.0.0.1", gateway.coapsPort()))) {
         result.fleet = fleet.run(new FleetRunner.Settings(clock, simEnd, s.readingEvery(), s.packSize(), s.compliance(), 512, s.progress()),
             drTrigger::accept);
@@ -198,6 +222,8 @@ public final class Demo {
     } finally {
       stopBridge.set(true);
       if (bridge != null) bridge.join(15_000);
+      if (drApi != null) drApi.close();
+      if (drOut != null) drOut.close();
       if (gateway != null) gateway.close();
       if (!s.keep()) {
         for (String id : jobIds) {
