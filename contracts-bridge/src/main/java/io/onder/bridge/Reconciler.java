@@ -85,7 +85,11 @@ public final class Reconciler {
    * the bridge; needs no key.
    */
   public static void main(String[] args) throws Exception {
-    java.util.Properties c = BridgeMain.config(args.length > 0 ? java.nio.file.Path.of(args[0]) : null);
+    System.exit(run(BridgeMain.config(args.length > 0 ? java.nio.file.Path.of(args[0]) : null), System.out) ? 0 : 1);
+  }
+
+  /** Reconciles the ledger, the vouchers and the chain as the bridge's configuration names them; prints the table. */
+  public static boolean run(java.util.Properties c, java.io.PrintStream out) throws Exception {
     long chainId = Long.parseLong(c.getProperty("onder.bridge.chain-id"));
     String[] cass = c.getProperty("onder.bridge.cassandra.contact-point").split(":");
     var web3j = org.web3j.protocol.Web3j.build(new org.web3j.protocol.http.HttpService(c.getProperty("onder.bridge.rpc-url")));
@@ -100,12 +104,12 @@ public final class Reconciler {
       SettlementStore store = new SettlementStore(session);
       List<Line> lines = new Reconciler(hub, web3j, chainId, Long.parseLong(c.getProperty("onder.bridge.from-block")))
           .reconcile(store.owed(), store.vouchers());
-      System.out.print(table(lines));
+      out.print(table(lines));
       ok = allOk(lines);
     } finally {
       web3j.shutdown();
     }
-    System.exit(ok ? 0 : 1);
+    return ok;
   }
 
   private boolean validSignature(Voucher v, byte[] domain, String signer) {

@@ -1,0 +1,155 @@
+package io.onder.cli;
+
+import io.onder.stack.LocalStack;
+import io.onder.stack.Server;
+import io.onder.stack.StackConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The project's benchmarks, each a program of its module run in its own JVM (its output printed as it comes), and
+ * {@code all}: every one, then one table of each figure against its floor from the issues, with the machine.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks: gas, dispatch, ingest, pipeline, or all (one table of every figure against its floor).")
+final class BenchCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "BENCH", description = "gas, dispatch, ingest, pipeline or all") String which;
+
+  /** One measured figure against its floor. */
+  record Figure(String bench, String name, double value, String unit, double floor, boolean atMost) {
+    boolean holds() {
+      return atMost ? value <= floor : value >= floor;
+    }
+  }
+
+  /** How to read one figure off a bench's output. */
+  record Reader(Pattern line, int group, String name, String unit, double floor, boolean atMost) {}
+
+  record Bench(String name, List<String> command, List<Reader> readers) {}
+
+  @Override
+  public Integer call() throws Exception {
+    LocalStack stack = new LocalStack(StackConfig.local());
+    List<Bench> benches = new ArrayList<>();
+    switch (which) {
+      case "gas" -> benches.add(gas(stack));
+      case "dispatch" -> benches.add(dispatch(stack));
+      case "ingest" -> benches.add(ingest(stack));
+      case "pipeline" -> benches.add(pipeline(stack));
+      case "all" -> benches.addAll(List.of(dispatch(stack), gas(stack), ingest(stack), pipeline(stack)));
+      default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "unknown bench '" + which + "': gas, dispatch, ingest, pipeline or all");
+    }
+    List<Figure> figures = new ArrayList<>();
+    boolean ok = true;
+    for (Bench b : benches) {
+      System.out.println("==> bench " + b.name());
+      if (b.name().equals("gas")) stack.up(EnumSet.of(Server.ANVIL), m -> System.out.println("  " + m));
+      if (b.name().equals("ingest") || b.name().equals("pipeline")) stack.up(EnumSet.of(Server.KAFKA, Server.CASSANDRA), m -> System.out.println("  " + m));
+      ok &= run(b, figures);
+    }
+    Table t = new Table("bench", "figure", "measured", "floor", "holds");
+    for (Figure f : figures) {
+      t.row(f.bench(), f.name(), String.format("%,.1f %s", f.value(), f.unit()), (f.atMost() ? "<= " : ">= ") + String.format("%,.0f %s", f.floor(), f.unit()),
+          f.holds() ? "yes" : "NO");
+    }
+    System.out.println();
+    System.out.println("Onder benchmarks on " + machine());
+    System.out.print(t.render());
+    return ok ? 0 : 1;
+  }
+
+  static String machine() {
+    String cpu = "unknown CPU";
+    try {
+      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
+          .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse(cpu);
+    } catch (Exception ignored) {
+      // not Linux: the core count says enough
+    }
+    long gib = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize() >> 30;
+    return String.format("%d cores (%s), %d GiB, Java %s, %s", Runtime.getRuntime().availableProcessors(), cpu, gib,
+        System.getProperty("java.version"), System.getProperty("os.name"));
+  }
+
+  private static boolean run(Bench b, List<Figure> figures) throws Exception {
+    Process p = new ProcessBuilder(b.command()).redirectErrorStream(true).start();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        System.out.println("  " + line);
+        for (Reader rd : b.readers()) {
+          Matcher m = rd.line().matcher(line);
+          if (m.find()) {
+            figures.add(new Figure(b.name(), rd.name(), Double.parseDouble(m.group(rd.group()).replace(",", "")), rd.unit(), rd.floor(), rd.atMost()));
+          }
+        }
+      }
+    }
+    return p.waitFor() == 0;
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static List<String> cmd(String classpath, String main, String... args) {
+    List<String> c = new ArrayList<>(List.of(java(), "-Xmx1g", "-cp", classpath, main));
+    c.addAll(List.of(args));
+    return c;
+  }
+
+  private static String jobJar(LocalStack stack) {
+    return stack.config().home().resolve("flink-jobs/target/onder-flink-jobs-0.1.0-SNAPSHOT-job.jar").toString();
+  }
+
+  static Bench gas(LocalStack stack) {
+    return new Bench("gas", cmd(System.getProperty("java.class.path"), "io.onder.bridge.GasBench", "--rpc", stack.anvil().rpcUrl(),
+        "--chain-id", Long.toString(stack.anvil().chainId()), "--mnemonic-file", stack.anvil().mnemonicFile().toString()),
+        List.of(new Reader(Pattern.compile("^100\\s+existing dense\\s+\\d+\\s+(\\d+)"), 1, "gas per existing owner, batch of 100", "gas", 6_000, true),
+            new Reader(Pattern.compile("^500\\s+existing dense\\s+\\d+\\s+(\\d+)"), 1, "gas per existing owner, batch of 500", "gas", 6_000, true),
+            new Reader(Pattern.compile("^100\\s+existing sparse\\s+\\d+\\s+(\\d+)"), 1, "gas per existing owner, 100, worst case", "gas", 6_000, true)));
+  }
+
+  static Bench dispatch(LocalStack stack) {
+    return new Bench("dispatch", cmd(jobJar(stack), "io.onder.rules.DispatchBench", "100000", "7"),
+        List.of(new Reader(Pattern.compile("cold ([0-9.]+) ms"), 1, "DR event to last command, 100,000 devices (cold)", "ms", 1_000, true),
+            new Reader(Pattern.compile("warm median ([0-9.]+) ms"), 1, "DR event to last command, 100,000 devices (warm)", "ms", 1_000, true)));
+  }
+
+  static Bench ingest(LocalStack stack) {
+    return new Bench("ingest", cmd(System.getProperty("java.class.path"), "io.onder.ingest.bench.IngestBench", "--bootstrap",
+        stack.kafka().bootstrapServers(), "--seconds", "10", "--pack", "20"),
+        List.of(new Reader(Pattern.compile("^gateway coaps, 1 reading/request\\s+([0-9.]+) req/s"), 1, "DTLS requests/s, 1 reading each", "req/s", 5_000, false),
+            new Reader(Pattern.compile("^gateway coaps, 20 readings/request\\s+[0-9.]+ req/s\\s+([0-9.]+) readings/s"), 1, "readings/s in packs of 20 (DTLS)", "readings/s", 50_000, false),
+            new Reader(Pattern.compile("half.*p99\\s+([0-9.]+) ms"), 1, "p99 ack at half the maximum rate", "ms", 50, true),
+            new Reader(Pattern.compile("lost (\\d+)"), 1, "readings lost (counted in Kafka)", "", 0, true)));
+  }
+
+  static Bench pipeline(LocalStack stack) {
+    String cp = jobJar(stack) + ":" + readClasspath(stack.config().home().resolve("local-stack/servers/flink/target/classpath.txt"));
+    return new Bench("pipeline", cmd(cp, "io.onder.flink.bench.PipelineBench", "--kafka", stack.kafka().bootstrapServers(), "--cassandra",
+        stack.cassandra().endpoint()),
+        List.of(new Reader(Pattern.compile("([0-9.,]+) readings/s"), 1, "readings/s through quality + rewards, parallelism 2", "readings/s", 40_000, false),
+            new Reader(Pattern.compile("p99 ([0-9.,]+) ms"), 1, "p99 reading in Kafka to interval row (after window close)", "ms", 2_000, true)));
+  }
+
+  private static String readClasspath(Path file) {
+    try {
+      return Files.readString(file).strip();
+    } catch (Exception e) {
+      throw new IllegalStateException(file + " is missing: build first", e);
+    }
+  }
+}
