@@ -134,7 +134,7 @@ public final class Demo {
       for (String job : jobs) {
         String id = rest.run(jar, job, args, null, 2);
         jobIds.add(id);
-        rest.awaitState(id, "RUNNING", Duration.ofSeconds(60));
+        rest.awaitState(id, "RUNNING", Duration.ofSeconds(180));
         out.println("  " + job.substring(job.lastIndexOf('.') + 1) + " running as " + id);
       }
 
