@@ -36,7 +36,11 @@ final class BenchCommand implements Callable<Integer> {
   /** How to read one figure off a bench's output. */
   record Reader(Pattern line, int group, String name, String unit, double floor, boolean atMost) {}
 
-  record Bench(String name, List<String> command, List<Reader> readers) {}
+  record Bench(String name, List<String> command, List<Reader> readers, String topicPrefix) {
+    Bench(String name, List<String> command, List<Reader> readers) {
+      this(name, command, readers, null);
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -57,6 +61,7 @@ final class BenchCommand implements Callable<Integer> {
       System.out.println("==> bench " + b.name());
       if (b.name().equals("gas")) stack.up(EnumSet.of(Server.ANVIL), m -> System.out.println("  " + m));
       if (b.name().equals("ingest") || b.name().equals("pipeline")) stack.up(EnumSet.of(Server.KAFKA, Server.CASSANDRA), m -> System.out.println("  " + m));
+      if (b.topicPrefix() != null) io.onder.stack.KafkaTopics.apply(stack.kafka().adminProperties(), b.topicPrefix());
       ok &= run(b, figures);
     }
     Table t = new Table("bench", "figure", "measured", "floor", "holds");
@@ -139,10 +144,12 @@ final class BenchCommand implements Callable<Integer> {
 
   static Bench pipeline(LocalStack stack) {
     String cp = jobJar(stack) + ":" + readClasspath(stack.config().home().resolve("local-stack/servers/flink/target/classpath.txt"));
+    String prefix = "bench" + System.currentTimeMillis() + ".";
     return new Bench("pipeline", cmd(cp, "io.onder.flink.bench.PipelineBench", "--kafka", stack.kafka().bootstrapServers(), "--cassandra",
-        stack.cassandra().endpoint()),
-        List.of(new Reader(Pattern.compile("([0-9.,]+) readings/s"), 1, "readings/s through quality + rewards, parallelism 2", "readings/s", 40_000, false),
-            new Reader(Pattern.compile("p99 ([0-9.,]+) ms"), 1, "p99 reading in Kafka to interval row (after window close)", "ms", 2_000, true)));
+        stack.cassandra().endpoint(), "--keyspace", stack.config().get("onder.cassandra.keyspace"), "--topic-prefix", prefix),
+        List.of(new Reader(Pattern.compile("THROUGHPUT: .* = ([0-9,]+) readings/s"), 1, "readings/s Kafka to Cassandra, quality + rewards, p=2", "readings/s", 40_000, false),
+            new Reader(Pattern.compile("window close \\(interval end\\) -> row in Cassandra: p50 [0-9,]+ ms, p99 ([0-9,]+) ms"), 1,
+                "p99 window close to interval row in Cassandra", "ms", 2_000, true)), prefix);
   }
 
   private static String readClasspath(Path file) {
