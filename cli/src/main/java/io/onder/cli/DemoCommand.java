@@ -54,6 +54,8 @@ final class DemoCommand implements Callable<Integer> {
     t.row("energy consumed / exported", Demo.kwh(f.importMilliWh) + " / " + Demo.kwh(f.exportMilliWh));
     t.row("local / clean consumed", Demo.kwh(f.localMilliWh) + " / " + Demo.kwh(f.cleanConsumedMilliWh));
     t.row("feeder-intervals at peak / at surplus", f.peakIntervals + " / " + f.surplusIntervals);
+    t.row("DR event " + (f.drEventId == null ? "(none)" : f.drEventId), "target " + Demo.kwh(f.drTargetMilliWh()) + ", verified delivery "
+        + Demo.kwh(f.drDeliveredMilliWh()) + " over " + f.dr.size() + " intervals");
     t.row("DR commands received / followed", r.fleet.commandsReceived.get() + " / " + r.fleet.commandsFollowed.get());
     f.ledger.byReason.forEach((reason, amount) -> t.row("ledger " + reason, Demo.sstar(amount)));
     t.row("settlement batches / transactions", f.batches + " / " + f.settlementTxs);

@@ -215,6 +215,7 @@ public final class Demo {
         }
         result.figures = DemoFigures.collect(ks, stack.kafka().bootstrapServers(), prefix, plan,
             List.of(dayInt(day), dayInt(day.plusDays(1))));
+        result.figures.loadDr(ks, trigger.eventId, drKw * 1000, 60_000);
       }
       result.report = Report.write(dir.resolve("report.html"), runId, day, result.figures);
       result.took = Duration.ofNanos(System.nanoTime() - t0);

@@ -138,6 +138,30 @@ public final class DemoFigures {
     }
   }
 
+  /** The DR event's verified delivery per interval against its target (kW over each interval). */
+  void loadDr(CqlSession ks, String eventId, long targetW, long intervalMillis) {
+    if (eventId == null) return;
+    Map<Long, long[]> byInterval = new TreeMap<>();
+    for (Row r : ks.execute("SELECT interval_start, delivered_milli_wh, device_id FROM dr_delivery WHERE event_id = ?", eventId)) {
+      long[] a = byInterval.computeIfAbsent(r.getInstant(0).toEpochMilli(), k -> new long[2]);
+      a[0] += r.getLong(1);
+      a[1]++;
+    }
+    long target = targetW * intervalMillis / 3_600; // W over the interval, in mWh
+    byInterval.forEach((start, a) -> dr.add(new DrPoint(start, target, a[0], (int) a[1])));
+    drEventId = eventId;
+  }
+
+  public String drEventId;
+
+  public long drTargetMilliWh() {
+    return dr.stream().mapToLong(DrPoint::targetMilliWh).sum();
+  }
+
+  public long drDeliveredMilliWh() {
+    return dr.stream().mapToLong(DrPoint::deliveredMilliWh).sum();
+  }
+
   static String kwh(long milliWh) {
     return String.format("%,.1f kWh", milliWh / 1_000_000.0);
   }
