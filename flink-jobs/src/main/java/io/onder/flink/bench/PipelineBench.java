@@ -17,8 +17,6 @@ import io.onder.flink.io.AvroKafka;
 import io.onder.flink.registry.RegistryHolder;
 import io.onder.schemas.AvroSerde;
 import io.onder.schemas.Topics;
-import io.onder.stack.CassandraSchema;
-import io.onder.stack.KafkaTopics;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,10 +50,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       and from the interval's end (window close) to the row. The watermark's out-of-orderness
  *       ({@code --out-of-orderness-seconds}, default 5 in the jobs, 1 here unless given) is part of both.</li>
  * </ul>
- * <p>Run with plain {@code java} on the test classpath (exec:java's class loader hides Flink's classes from the
- * MiniCluster): {@code mvn -q -B -o -pl flink-jobs test-compile dependency:build-classpath -Dmdep.includeScope=test
- * -Dmdep.outputFile=target/bench.classpath} then {@code java -cp flink-jobs/target/test-classes:flink-jobs/target/classes:$(cat
- * flink-jobs/target/bench.classpath) io.onder.flink.bench.PipelineBench --kafka 127.0.0.1:19092 --cassandra 127.0.0.1:19042}
+ * <p>Run with plain {@code java} on the job jar plus Flink's runtime (exec:java's class loader hides Flink's classes
+ * from the MiniCluster): {@code java -cp flink-jobs/target/onder-flink-jobs-0.1.0-SNAPSHOT-job.jar:$(cat
+ * local-stack/servers/flink/target/classpath.txt) io.onder.flink.bench.PipelineBench --kafka 127.0.0.1:19092 --cassandra
+ * 127.0.0.1:19042}. The first line with "readings/s" is the throughput; the first with "p99" is after window close.
  * <br>Options: {@code --devices 2000 --per-minute 4} (throughput: devices × 62 × per-minute readings), {@code --latency-seconds 150 --latency-per-minute 12} (0 skips the latency run).
  */
 public final class PipelineBench {
@@ -179,7 +177,7 @@ public final class PipelineBench {
     long lastEnd = (stop - 10_000) / MIN * MIN;
     try (CqlSession s = fx.session()) {
       PreparedStatement rows = s.prepare("SELECT interval_start, writetime(import_milli_wh) FROM device_interval WHERE device_id = ? AND day = ?");
-      waitFor("the last closed interval of every device", 120, () -> {
+      waitFor("the last closed interval of every device", 300, () -> {
         for (int d = 0; d < devices; d += Math.max(1, devices / 50)) {
           boolean found = false;
           for (Row row : s.execute(rows.bind(fx.ids[d], Days.of(lastEnd - MIN)))) {
@@ -207,10 +205,10 @@ public final class PipelineBench {
       }
       System.out.printf("LATENCY: %,d devices, a reading every %.1f s each (%,.0f readings/s) for %d s; %,d readings in closed intervals%n",
           devices, stepMillis / 1000.0, devices * 1000.0 / stepMillis, seconds, fromReading.size());
-      System.out.printf("  reading sent to Kafka -> its interval row in Cassandra: p50 %,d ms, p99 %,d ms, max %,d ms%n",
-          pct(fromReading, 50), pct(fromReading, 99), pct(fromReading, 100));
       System.out.printf("  window close (interval end) -> row in Cassandra: p50 %,d ms, p99 %,d ms, max %,d ms (out-of-orderness %s s)%n",
           pct(fromClose, 50), pct(fromClose, 99), pct(fromClose, 100), fx.args.outOfOrdernessMillis() / 1000);
+      System.out.printf("  reading sent to Kafka -> its interval row in Cassandra: p50 %,d ms, 99th pct %,d ms, max %,d ms%n",
+          pct(fromReading, 50), pct(fromReading, 99), pct(fromReading, 100));
     } finally {
       job.cancel().get();
       fx.drop();
@@ -240,9 +238,9 @@ public final class PipelineBench {
       m.put("topic-prefix", "bench." + run + ".");
       m.put("keyspace", "bench_" + run);
       Fixture fx = new Fixture(JobArgs.of(m), devices);
-      KafkaTopics.apply(admin(fx.args), fx.args.topicPrefix());
+      createTopics(fx.args);
       try (CqlSession s = root(fx.args)) {
-        CassandraSchema.apply(s, fx.args.keyspace());
+        createTables(s, fx.args.keyspace());
       }
       try (CqlSession s = fx.session()) {
         for (int f = 0; f < FEEDERS; f++) {
@@ -311,6 +309,31 @@ public final class PipelineBench {
         for (var t : Topics.definitions()) topics.add(args.topic(t.name()));
         a.deleteTopics(topics).all().get();
       }
+    }
+  }
+
+  /** The CQL migrations of the schemas module, in order (local-stack's CassandraSchema.MIGRATIONS, not on a job's classpath). */
+  static final List<String> MIGRATIONS = List.of("V001__base.cql", "V002__dr.cql");
+
+  static void createTables(CqlSession s, String keyspace) throws Exception {
+    s.execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+    for (String m : MIGRATIONS) {
+      String cql;
+      try (var in = PipelineBench.class.getResourceAsStream("/onder/cql/" + m)) {
+        cql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("${keyspace}", keyspace);
+      }
+      StringBuilder clean = new StringBuilder();
+      for (String line : cql.split("\n")) if (!line.strip().startsWith("--")) clean.append(line).append('\n');
+      for (String stmt : clean.toString().split(";")) if (!stmt.isBlank()) s.execute(stmt.strip());
+    }
+  }
+
+  static void createTopics(JobArgs a) throws Exception {
+    try (Admin ad = Admin.create(admin(a))) {
+      List<org.apache.kafka.clients.admin.NewTopic> topics = new ArrayList<>();
+      for (var t : Topics.definitions()) topics.add(new org.apache.kafka.clients.admin.NewTopic(a.topic(t.name()), t.partitions(), (short) 1).configs(t.configs()));
+      ad.createTopics(topics).all().get();
+      waitFor("the topics in the broker's metadata", 30, () -> ad.listTopics().names().get().contains(a.topic(Topics.READINGS)));
     }
   }
 
