@@ -143,7 +143,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   static Bench pipeline(LocalStack stack) {
-    String cp = jobJar(stack) + ":" + readClasspath(stack.config().home().resolve("local-stack/servers/flink/target/classpath.txt"));
+    String cp = jobJar(stack) + ":" + stack.config().home().resolve("local-stack/target/onder-local-stack-0.1.0-SNAPSHOT.jar") + ":" + readClasspath(stack.config().home().resolve("local-stack/servers/flink/target/classpath.txt"));
     String prefix = "bench" + System.currentTimeMillis() + ".";
     return new Bench("pipeline", cmd(cp, "io.onder.flink.bench.PipelineBench", "--kafka", stack.kafka().bootstrapServers(), "--cassandra",
         stack.cassandra().endpoint(), "--keyspace", stack.config().get("onder.cassandra.keyspace"), "--topic-prefix", prefix),

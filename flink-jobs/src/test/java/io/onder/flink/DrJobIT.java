@@ -97,7 +97,7 @@ class DrJobIT {
     }
 
     JobArgs args = JobArgs.of(new HashMap<>(Map.of("kafka", kafka.bootstrapServers(), "cassandra", cassandra.contactPoint(),
-        "keyspace", cassandra.keyspace(), "topic-prefix", kafka.prefix(), "idleness-seconds", "1")));
+        "keyspace", cassandra.keyspace(), "topic-prefix", kafka.prefix(), "idleness-seconds", "3")));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     env.enableCheckpointing(500);

@@ -53,7 +53,7 @@ class SessionClusterIT {
     FlinkRest rest = new FlinkRest(flink.restUrl());
     String jar = rest.upload(Path.of("target/onder-flink-jobs-0.1.0-SNAPSHOT-job.jar"));
     List<String> args = List.of("--kafka", kafka.bootstrapServers(), "--cassandra", cassandra.contactPoint(), "--keyspace", cassandra.keyspace(),
-        "--topic-prefix", kafka.topic(Topics.READINGS).replace(Topics.READINGS, ""), "--idleness-seconds", "1", "--checkpoint-ms", "1000",
+        "--topic-prefix", kafka.topic(Topics.READINGS).replace(Topics.READINGS, ""), "--idleness-seconds", "3", "--checkpoint-ms", "1000",
         "--group-prefix", kafka.prefix() + "onder");
     String quality = rest.run(jar, "io.onder.flink.QualityJob", args, null, 2);
     String rewards = rest.run(jar, "io.onder.flink.RewardsJob", args, null, 2);
@@ -72,20 +72,11 @@ class SessionClusterIT {
       }
       for (String j : jobs) rest.awaitState(j, "RUNNING", Duration.ofSeconds(90));
 
-      List<SettlementBatch> batches = new ArrayList<>();
       long period = T0 / 3_600_000L;
-      try (var c = new KafkaConsumer<>(kafka.consumerProperties("check"), new StringDeserializer(), AvroSerde.of(SettlementBatch.class))) {
-        c.subscribe(List.of(kafka.topic(Topics.SETTLEMENT_BATCHES)));
-        Await.until("the settlement batch of 12:00-13:00", Duration.ofSeconds(180), () -> {
-          c.poll(Duration.ofMillis(200)).forEach(r -> batches.add(r.value()));
-          return batches.stream().anyMatch(b -> b.getSettlementPeriod() == period);
-        });
-        c.poll(Duration.ofSeconds(2)).forEach(r -> batches.add(r.value()));
-      }
-      assertThat(batches.stream().filter(b -> b.getSettlementPeriod() == period)).as("one batch per period, committed once").hasSize(1);
-      Map<String, Long> owed = new TreeMap<>();
-      for (OwedAmount o : batches.get(0).getOwed()) owed.put(o.getOwner(), o.getCumulativeAmount());
-      assertThat(owed).containsExactlyInAnyOrderEntriesOf(Map.of(PV_OWNER, 8_940L, METER_OWNER, 1_800L, "creators-fund:onder", 60L, DSO, 900L));
+      Map<String, Long> expected = Map.of(PV_OWNER, 8_940L, METER_OWNER, 1_800L, "creators-fund:onder", 60L, DSO, 900L);
+      SettlementBatches batches = SettlementBatches.await(kafka, period, expected, Duration.ofSeconds(180));
+      assertThat(batches.owed(period)).containsExactlyInAnyOrderEntriesOf(expected);
+      assertThat(batches.batches).extracting(SettlementBatch::getBatchId).as("each batch committed once").doesNotHaveDuplicates();
 
       try (CqlSession s = cassandra.session()) {
         long sum = 0;

@@ -36,6 +36,8 @@ public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry
   private transient MapState<String, Long> pending;
   /** Sum of every line of a period not yet settled (funding included): zero when the period conserves. */
   private transient MapState<Long, Long> periodSum;
+  /** Batches already emitted per period: a line that arrives after its period closed goes into a further batch. */
+  private transient MapState<Long, Integer> emitted;
   private transient SettlementPeriods periods;
 
   public SettlementBatcher(String rulebookVersion) {
@@ -66,6 +68,7 @@ public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry
     settled = getRuntimeContext().getMapState(new MapStateDescriptor<>("settled", Types.STRING, Types.LONG));
     pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING, Types.LONG));
     periodSum = getRuntimeContext().getMapState(new MapStateDescriptor<>("period-sum", Types.LONG, Types.LONG));
+    emitted = getRuntimeContext().getMapState(new MapStateDescriptor<>("emitted", Types.LONG, Types.INT));
     periods = Rulebooks.load(rulebookVersion).settlement();
   }
 
@@ -77,7 +80,8 @@ public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry
   public void processElement(RewardEntry e, Context ctx, Collector<SettlementBatch> out) throws Exception {
     long period = e.getSettlementPeriod();
     Long sum = periodSum.get(period);
-    if (sum == null) ctx.timerService().registerEventTimeTimer(periods.endOf(period));
+    // a period already closed (a straggler) is settled again at the next watermark, as a further batch
+    if (sum == null) ctx.timerService().registerEventTimeTimer(Math.max(periods.endOf(period), ctx.timerService().currentWatermark() + 1));
     periodSum.put(period, Math.addExact(sum == null ? 0 : sum, e.getAmount()));
     if (!payee(e.getAccountKind()) || e.getAmount() == 0) return;
     String key = period + "|" + e.getAccount();
@@ -87,12 +91,28 @@ public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SettlementBatch> out) throws Exception {
-    long period = periods.indexOf(timestamp - 1);
-    Long sum = periodSum.get(period);
-    periodSum.remove(period);
-    if (sum != null && sum != 0) {
-      throw new IllegalStateException("the ledger does not conserve: period " + period + "'s lines sum to " + sum + " base units");
+    List<Long> due = new ArrayList<>();
+    for (Long p : periodSum.keys()) if (periods.endOf(p) <= timestamp) due.add(p);
+    due.sort(Long::compareTo);
+    for (long period : due) {
+      long sum = periodSum.get(period);
+      if (sum != 0) {
+        // the rest of a cause may still be on its way from another channel: wait, but never pay out an unbalanced period
+        if (timestamp >= periods.endOf(period) + CONSERVATION_PATIENCE_MILLIS) {
+          throw new IllegalStateException("the ledger does not conserve: period " + period + "'s lines sum to " + sum + " base units");
+        }
+        ctx.timerService().registerEventTimeTimer(timestamp + 1);
+        continue;
+      }
+      periodSum.remove(period);
+      settle(period, out);
     }
+  }
+
+  /** How long past its end a period may stay unbalanced while its last lines arrive. */
+  static final long CONSERVATION_PATIENCE_MILLIS = 3_600_000;
+
+  private void settle(long period, Collector<SettlementBatch> out) throws Exception {
     String prefix = period + "|";
     Map<String, Long> credits = new TreeMap<>();
     for (Map.Entry<String, Long> en : pending.entries()) {
@@ -109,8 +129,12 @@ public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry
       owed.add(new OwedAmount(payoutAddresses.getOrDefault(c.getKey(), c.getKey()), cumulative));
       total = Math.addExact(total, cumulative);
     }
-    out.collect(SettlementBatch.newBuilder().setBatchId(rulebookVersion + "/" + period).setSettlementPeriod(period)
+    Integer before = emitted.get(period);
+    emitted.put(period, before == null ? 1 : before + 1);
+    String batchId = rulebookVersion + "/" + period + (before == null ? "" : "/" + (before + 1));
+    out.collect(SettlementBatch.newBuilder().setBatchId(batchId).setSettlementPeriod(period)
         .setPeriodEnd(Instant.ofEpochMilli(periods.endOf(period))).setRulebookVersion(rulebookVersion).setOwed(owed)
         .setTotalCumulative(total).build());
   }
+
 }

@@ -64,8 +64,32 @@ class SettlementBatcherTest {
   }
 
   @Test
-  void a_period_whose_lines_do_not_sum_to_zero_stops_the_job_instead_of_paying() throws Exception {
+  void an_unbalanced_period_is_never_paid_and_stops_the_job_once_its_lines_cannot_still_be_on_their_way() throws Exception {
     h.processElement(new StreamRecord<>(line("x/p", "0xa", AccountKind.OWNER, 10, P), P * HOUR + 1));
-    assertThatThrownBy(() -> h.processWatermark(new Watermark((P + 1) * HOUR))).hasStackTraceContaining("does not conserve");
+    h.processWatermark(new Watermark((P + 1) * HOUR));
+    assertThat(h.extractOutputValues()).as("no batch while the period does not conserve").isEmpty();
+    assertThatThrownBy(() -> h.processWatermark(new Watermark((P + 2) * HOUR))).hasStackTraceContaining("does not conserve");
+  }
+
+  @Test
+  void a_funding_line_arriving_after_its_payee_line_lets_the_period_settle() throws Exception {
+    long ts = P * HOUR + 60_000;
+    h.processElement(new StreamRecord<>(line("a/p", "0xa", AccountKind.OWNER, 7, P), ts));
+    h.processWatermark(new Watermark((P + 1) * HOUR));
+    assertThat(h.extractOutputValues()).isEmpty();
+    h.processElement(new StreamRecord<>(line("a/f", "market", AccountKind.MARKET, -7, P), ts));
+    h.processWatermark(new Watermark((P + 1) * HOUR + 1_000));
+    assertThat(h.extractOutputValues()).singleElement().satisfies(b -> assertThat(b.getOwed()).containsExactly(new OwedAmount("0xa", 7L)));
+  }
+
+  @Test
+  void a_straggler_after_its_period_closed_is_settled_in_a_further_batch_of_cumulative_amounts() throws Exception {
+    cause("a", "0xa", 100, P);
+    h.processWatermark(new Watermark((P + 1) * HOUR));
+    cause("late", "0xa", 3, P);
+    h.processWatermark(new Watermark((P + 1) * HOUR + 5_000));
+    assertThat(h.extractOutputValues()).extracting(SettlementBatch::getBatchId)
+        .containsExactly("onder-flex-2025.1/" + P, "onder-flex-2025.1/" + P + "/2");
+    assertThat(h.extractOutputValues().get(1).getOwed()).containsExactly(new OwedAmount("0xa", 103L));
   }
 }
