@@ -56,18 +56,33 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
     s.leavingMilliWh = f.getLeavingMilliWh();
     s.enteringMilliWh = f.getEnteringMilliWh();
     pending.put(s.intervalStart + "/" + s.feederId, s);
-    ctx.timerService().registerEventTimeTimer(f.getIntervalEnd().toEpochMilli());
+    // Every feeder of the substation has reported this interval: settle it now rather than wait for the watermark,
+    // so the fees travel with the device rewards of the same interval. The timer covers feeders that stay silent.
+    long feedersOfSubstation = registry.get().feeders().values().stream().filter(x -> s.substationId.equals(x.substationId())).count();
+    if (pendingOf(s.intervalStart).size() >= feedersOfSubstation) {
+      settle(s.intervalStart, out);
+    } else {
+      ctx.timerService().registerEventTimeTimer(f.getIntervalEnd().toEpochMilli());
+    }
   }
 
-  @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<RewardEntry> out) throws Exception {
-    long start = timestamp - intervalMillis;
+  private List<FeederSnapshot> pendingOf(long start) throws Exception {
     List<FeederSnapshot> feeders = new ArrayList<>();
     Iterator<Map.Entry<String, FeederSnapshot>> it = pending.iterator();
     while (it.hasNext()) {
       FeederSnapshot s = it.next().getValue();
       if (s.intervalStart == start) feeders.add(s);
     }
+    return feeders;
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<RewardEntry> out) throws Exception {
+    settle(timestamp - intervalMillis, out);
+  }
+
+  private void settle(long start, Collector<RewardEntry> out) throws Exception {
+    List<FeederSnapshot> feeders = pendingOf(start);
     if (feeders.isEmpty()) return;
     Registry reg = registry.get();
     List<FeederQuality.FeederInterval> intervals = new ArrayList<>();

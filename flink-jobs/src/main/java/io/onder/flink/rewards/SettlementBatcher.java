@@ -80,8 +80,12 @@ public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry
   public void processElement(RewardEntry e, Context ctx, Collector<SettlementBatch> out) throws Exception {
     long period = e.getSettlementPeriod();
     Long sum = periodSum.get(period);
-    // a period already closed (a straggler) is settled again at the next watermark, as a further batch
-    if (sum == null) ctx.timerService().registerEventTimeTimer(Math.max(periods.endOf(period), ctx.timerService().currentWatermark() + 1));
+    if (sum == null) ctx.timerService().registerEventTimeTimer(periods.endOf(period));
+    // A straggler of a period already closed is settled in a further batch within a second of wall time: at the end of
+    // the input the watermark may never move again.
+    if (periods.endOf(period) <= ctx.timerService().currentWatermark()) {
+      ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 1_000);
+    }
     periodSum.put(period, Math.addExact(sum == null ? 0 : sum, e.getAmount()));
     if (!payee(e.getAccountKind()) || e.getAmount() == 0) return;
     String key = period + "|" + e.getAccount();
@@ -91,17 +95,20 @@ public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SettlementBatch> out) throws Exception {
+    boolean wallClock = ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME;
+    long upTo = wallClock ? ctx.timerService().currentWatermark() : timestamp;
     List<Long> due = new ArrayList<>();
-    for (Long p : periodSum.keys()) if (periods.endOf(p) <= timestamp) due.add(p);
+    for (Long p : periodSum.keys()) if (periods.endOf(p) <= upTo) due.add(p);
     due.sort(Long::compareTo);
     for (long period : due) {
       long sum = periodSum.get(period);
       if (sum != 0) {
         // the rest of a cause may still be on its way from another channel: wait, but never pay out an unbalanced period
-        if (timestamp >= periods.endOf(period) + CONSERVATION_PATIENCE_MILLIS) {
+        if (upTo >= periods.endOf(period) + CONSERVATION_PATIENCE_MILLIS) {
           throw new IllegalStateException("the ledger does not conserve: period " + period + "'s lines sum to " + sum + " base units");
         }
-        ctx.timerService().registerEventTimeTimer(timestamp + 1);
+        if (wallClock) ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 1_000);
+        else ctx.timerService().registerEventTimeTimer(timestamp + 1);
         continue;
       }
       periodSum.remove(period);
