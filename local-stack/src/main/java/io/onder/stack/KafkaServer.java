@@ -64,6 +64,7 @@ public final class KafkaServer implements ManagedServer {
         List.of(props.toString())), Map.of(), dir);
   }
 
+  /** A random cluster id; passed as --cluster-id=ID because an id may begin with '-', which a separate argument would not survive. */
   private void format(String cp, Path props, Path dir) throws IOException {
     String clusterId = java.util.Base64.getUrlEncoder().withoutPadding()
         .encodeToString(java.nio.ByteBuffer.allocate(16)
@@ -71,7 +72,7 @@ public final class KafkaServer implements ManagedServer {
             .putLong(java.util.UUID.randomUUID().getLeastSignificantBits()).array());
     List<String> cmd = Jvm.command("-Donder.stack.tool=kafka-format", "256m",
         List.of("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties").toUri()), cp,
-        "kafka.tools.StorageTool", List.of("format", "-t", clusterId, "-c", props.toString()));
+        "kafka.tools.StorageTool", List.of("format", "--cluster-id=" + clusterId, "--config", props.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(process.logFile().toFile())).start();
     try {
