@@ -78,15 +78,20 @@ public final class DrJob {
     return commands;
   }
 
+  /** The job on Kafka and Cassandra as {@code args} name them: what {@code main} deploys and the tests run. */
+  public static void onKafka(StreamExecutionEnvironment env, JobArgs args, OffsetsInitializer start, RegistryHolder registry) {
+    String group = args.groupPrefix() + "-dr";
+    new DrJob(args, source(args, group, start), registry).build(env,
+        AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.DISPATCH), DispatchCommand.class, DispatchCommand::getDeviceId, group + "-dispatch"),
+        AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.DR_DELIVERY), DrDelivery.class, DrDelivery::getEventId, group + "-delivery"));
+  }
+
   public static void main(String[] argv) throws Exception {
     JobArgs args = JobArgs.parse(argv);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(args.checkpointMillis());
-    String group = args.groupPrefix() + "-dr";
-    RegistryHolder registry = new RegistryHolder(RegistryHolder.cassandra(args.cassandra(), args.keyspace()), 30_000);
-    new DrJob(args, source(args, group, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST)), registry).build(env,
-        AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.DISPATCH), DispatchCommand.class, DispatchCommand::getDeviceId, group + "-dispatch"),
-        AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.DR_DELIVERY), DrDelivery.class, DrDelivery::getEventId, group + "-delivery"));
+    onKafka(env, args, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
+        new RegistryHolder(RegistryHolder.cassandra(args.cassandra(), args.keyspace()), 30_000));
     env.execute("onder-dr");
   }
 }

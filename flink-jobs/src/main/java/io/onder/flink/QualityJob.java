@@ -66,18 +66,22 @@ public final class QualityJob {
     if (feederKafka != null) feeders.sinkTo(feederKafka).name("kafka-feeder-state").uid("kafka-feeder-state");
   }
 
+  /** The job on Kafka and Cassandra as {@code args} name them: what {@code main} deploys and the tests run. */
+  public static void onKafka(StreamExecutionEnvironment env, JobArgs args, OffsetsInitializer start, RegistryHolder registry) {
+    String group = args.groupPrefix() + "-quality";
+    new QualityJob(args, AvroKafka.source(args.kafka(), args.topic(Topics.READINGS), group, DeviceReading.class, start), registry).build(env,
+        AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.INTERVAL_ENERGY), DeviceIntervalEnergy.class,
+            DeviceIntervalEnergy::getDeviceId, group + "-energy"),
+        AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.FEEDER_STATE), FeederIntervalState.class,
+            FeederIntervalState::getFeederId, group + "-feeder"));
+  }
+
   public static void main(String[] argv) throws Exception {
     JobArgs args = JobArgs.parse(argv);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(args.checkpointMillis());
-    var source = AvroKafka.source(args.kafka(), args.topic(Topics.READINGS), args.groupPrefix() + "-quality", DeviceReading.class,
-        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
-    RegistryHolder registry = new RegistryHolder(RegistryHolder.cassandra(args.cassandra(), args.keyspace()), 30_000);
-    new QualityJob(args, source, registry).build(env,
-        AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.INTERVAL_ENERGY), DeviceIntervalEnergy.class,
-            DeviceIntervalEnergy::getDeviceId, args.groupPrefix() + "-quality-energy"),
-        AvroKafka.exactlyOnceSink(args.kafka(), args.topic(Topics.FEEDER_STATE), FeederIntervalState.class,
-            FeederIntervalState::getFeederId, args.groupPrefix() + "-quality-feeder"));
+    onKafka(env, args, OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
+        new RegistryHolder(RegistryHolder.cassandra(args.cassandra(), args.keyspace()), 30_000));
     env.execute("onder-quality");
   }
 }

@@ -97,17 +97,21 @@ public final class RewardsJob {
     if (batchKafka != null) batches.sinkTo(batchKafka).name("kafka-settlement-batches").uid("kafka-settlement-batches").setParallelism(1);
   }
 
+  /** The job on Kafka and Cassandra as {@code args} name them: what {@code main} deploys and the tests run. */
+  public static void onKafka(StreamExecutionEnvironment env, JobArgs args, OffsetsInitializer start, RegistryHolder registry) {
+    String group = args.groupPrefix() + "-rewards-" + args.rulebook() + (replay(args) ? "-replay-" + System.currentTimeMillis() : "");
+    String out = args.all().get("output-prefix", args.topicPrefix());
+    new RewardsJob(args, source(args, group, start), registry).build(env,
+        AvroKafka.exactlyOnceSink(args.kafka(), out + Topics.LEDGER, RewardEntry.class, RewardEntry::getAccount, group + "-ledger"),
+        AvroKafka.exactlyOnceSink(args.kafka(), out + Topics.SETTLEMENT_BATCHES, SettlementBatch.class, SettlementBatch::getBatchId, group + "-batches"));
+  }
+
   public static void main(String[] argv) throws Exception {
     JobArgs args = JobArgs.parse(argv);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(args.checkpointMillis());
-    String group = args.groupPrefix() + "-rewards-" + args.rulebook() + (replay(args) ? "-replay-" + System.currentTimeMillis() : "");
     OffsetsInitializer start = replay(args) ? OffsetsInitializer.earliest() : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-    String out = args.all().get("output-prefix", args.topicPrefix());
-    RegistryHolder registry = new RegistryHolder(RegistryHolder.cassandra(args.cassandra(), args.keyspace()), 30_000);
-    new RewardsJob(args, source(args, group, start), registry).build(env,
-        AvroKafka.exactlyOnceSink(args.kafka(), out + Topics.LEDGER, RewardEntry.class, RewardEntry::getAccount, group + "-ledger"),
-        AvroKafka.exactlyOnceSink(args.kafka(), out + Topics.SETTLEMENT_BATCHES, SettlementBatch.class, SettlementBatch::getBatchId, group + "-batches"));
+    onKafka(env, args, start, new RegistryHolder(RegistryHolder.cassandra(args.cassandra(), args.keyspace()), 30_000));
     env.execute(replay(args) ? "onder-rewards-replay-" + args.rulebook() : "onder-rewards");
   }
 }

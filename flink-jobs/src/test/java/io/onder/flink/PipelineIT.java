@@ -66,19 +66,13 @@ class PipelineIT {
       }
     }
     JobArgs args = JobArgs.of(new HashMap<>(Map.of("kafka", kafka.bootstrapServers(), "cassandra", cassandra.contactPoint(),
-        "keyspace", cassandra.keyspace(), "topic-prefix", kafka.prefix(), "idleness-seconds", "3")));
+        "keyspace", cassandra.keyspace(), "topic-prefix", kafka.prefix(), "group-prefix", kafka.prefix() + "it", "idleness-seconds", "3")));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     env.enableCheckpointing(500);
     RegistryHolder registry = new RegistryHolder(RegistryHolder.cassandra(args.cassandra(), args.keyspace()), 60_000);
-    new QualityJob(args, AvroKafka.source(args.kafka(), kafka.topic(Topics.READINGS), "it-q", DeviceReading.class, OffsetsInitializer.earliest()), registry)
-        .build(env,
-            AvroKafka.exactlyOnceSink(args.kafka(), kafka.topic(Topics.INTERVAL_ENERGY), DeviceIntervalEnergy.class, DeviceIntervalEnergy::getDeviceId, kafka.prefix() + "e"),
-            AvroKafka.exactlyOnceSink(args.kafka(), kafka.topic(Topics.FEEDER_STATE), FeederIntervalState.class, FeederIntervalState::getFeederId, kafka.prefix() + "f"));
-    new RewardsJob(args, RewardsJob.source(args, "it-r", OffsetsInitializer.earliest()), registry)
-        .build(env,
-            AvroKafka.exactlyOnceSink(args.kafka(), kafka.topic(Topics.LEDGER), RewardEntry.class, RewardEntry::getAccount, kafka.prefix() + "l"),
-            AvroKafka.exactlyOnceSink(args.kafka(), kafka.topic(Topics.SETTLEMENT_BATCHES), SettlementBatch.class, SettlementBatch::getBatchId, kafka.prefix() + "b"));
+    QualityJob.onKafka(env, args, OffsetsInitializer.earliest(), registry);
+    RewardsJob.onKafka(env, args, OffsetsInitializer.earliest(), registry);
     JobClient job = env.executeAsync("pipeline-it");
 
     long period = T0 / 3_600_000L;
