@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.web3j.protocol.core.DefaultBlockParameterNumber;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Crash safety: every step is safe to repeat. Vouchers are re-signed identically; what to pay is planned from
  * the chain's own "already paid", so a batch handled again after kill -9 pays only what is still due (nothing if
- * its transaction was mined), and its receipts are then rebuilt from the hub's BatchSettled events.
+ * its transaction was mined), and its receipts are then rebuilt from the hub's BatchSettled events. A chain that
+ * forgets blocks the bridge saw (a node restarted from an older state, a reorg) is noticed by the hash of the
+ * newest block seen, and everything signed is settled again: only what the chain no longer shows as paid is paid.
  */
 public final class SettlementBridge {
   private static final Logger LOG = LoggerFactory.getLogger(SettlementBridge.class);
@@ -39,6 +42,10 @@ public final class SettlementBridge {
   private final String receiptsTopic;
   private final long fromBlock;
   private final Clock clock;
+  /** The newest block seen after settling, and its hash: if the chain later forgets it, settlements may be lost. */
+  private long seenBlock = -1;
+  private String seenHash;
+  private long lastChainCheck;
 
   public SettlementBridge(Chain chain, ChannelHub hub, VoucherSigner signer, SettlementStore store,
       Producer<String, SettlementReceipt> receipts, String receiptsTopic, long fromBlock, int maxOwnersPerTx, Clock clock) {
@@ -71,6 +78,55 @@ public final class SettlementBridge {
 
     List<HubSettler.TxResult> txs = settler.settle(batchId, owed);
     if (txs.isEmpty()) txs = settler.onChain(batchId, fromBlock); // settled before a crash: rebuild its receipts
+    List<SettlementReceipt> out = publish(batchId, txs);
+    rememberHead();
+    LOG.info("batch {}: {} owner(s), {} voucher(s) stored, {} transaction(s)", batchId, owed.size(), vouchers.size(), out.size());
+    return out;
+  }
+
+  /**
+   * Whether the chain has forgotten the newest block this bridge saw after settling (a node restarted from an older
+   * state, or a reorg): transactions it had receipts for may be gone.
+   */
+  public boolean chainRewound() throws java.io.IOException {
+    if (seenBlock < 0) return false;
+    var block = chain.web3j().ethGetBlockByNumber(new DefaultBlockParameterNumber(seenBlock), false).send().getBlock();
+    return block == null || !block.getHash().equalsIgnoreCase(seenHash);
+  }
+
+  /**
+   * After a rewind: settles again, from the vouchers this bridge has signed (every owner's latest cumulative
+   * amount), whatever the chain no longer shows as paid. The hub pays only cumulative minus already paid, so owners
+   * whose payments survived get nothing twice.
+   */
+  public List<SettlementReceipt> settleAgainAfterRewind() throws Exception {
+    String batchId = "rewind/" + seenBlock + "/" + clock.millis();
+    List<Owed> owed = new ArrayList<>();
+    for (Voucher v : store.vouchers().values()) owed.add(new Owed(v.owner(), v.cumulativeAmount()));
+    LOG.warn("the chain no longer has block {} seen after settling: settling again what it does not show as paid ({} owner(s))",
+        seenBlock, owed.size());
+    List<SettlementReceipt> out = publish(batchId, settler.settle(batchId, owed));
+    rememberHead();
+    LOG.info("{}: {} transaction(s)", batchId, out.size());
+    return out;
+  }
+
+  private void rememberHead() throws java.io.IOException {
+    var head = chain.web3j().ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send().getBlock();
+    if (head == null) return;
+    seenBlock = head.getNumber().longValueExact();
+    seenHash = head.getHash();
+  }
+
+  /** Checks for a rewind at most every two seconds while idle, and settles again when there was one. */
+  private void checkChain() throws Exception {
+    long now = System.nanoTime();
+    if (now - lastChainCheck < 2_000_000_000L) return;
+    lastChainCheck = now;
+    if (chainRewound()) settleAgainAfterRewind();
+  }
+
+  private List<SettlementReceipt> publish(String batchId, List<HubSettler.TxResult> txs) throws Exception {
     List<SettlementReceipt> out = new ArrayList<>();
     for (HubSettler.TxResult t : txs) {
       SettlementReceipt r = SettlementReceipt.newBuilder()
@@ -82,7 +138,6 @@ public final class SettlementBridge {
       store.putReceipt(r);
       out.add(r);
     }
-    LOG.info("batch {}: {} owner(s), {} voucher(s) stored, {} transaction(s)", batchId, owed.size(), vouchers.size(), out.size());
     return out;
   }
 
@@ -94,9 +149,18 @@ public final class SettlementBridge {
   public void run(Consumer<String, SettlementBatch> consumer, String batchesTopic, AtomicBoolean stop) {
     consumer.subscribe(List.of(batchesTopic));
     while (!stop.get()) {
-      for (ConsumerRecord<String, SettlementBatch> rec : consumer.poll(Duration.ofMillis(200))) {
+      var records = consumer.poll(Duration.ofMillis(200));
+      if (records.isEmpty()) {
+        try {
+          checkChain();
+        } catch (Exception e) {
+          LOG.warn("chain check failed, retrying: {}", e.toString());
+        }
+      }
+      for (ConsumerRecord<String, SettlementBatch> rec : records) {
         while (!stop.get()) {
           try {
+            if (chainRewound()) settleAgainAfterRewind();
             handle(rec.value());
             break;
           } catch (IllegalArgumentException e) {

@@ -258,6 +258,51 @@ class BridgeIT {
     }
   }
 
+  /**
+   * The node forgets blocks the bridge saw (anvil's evm_revert stands for a node restarted from an older state, or a
+   * reorg): the bridge notices by the newest block's hash and pays again, from its signed vouchers, exactly what the
+   * chain no longer shows as paid — the owners whose payments survived get nothing twice.
+   */
+  @Test
+  void a_chain_that_forgets_settled_blocks_is_settled_again_to_exactly_what_is_owed(TestAnvil anvil, TestKafka kafka,
+      TestCassandra cassandra) throws Exception {
+    rpc = anvil.rpcUrl();
+    try (CqlSession session = cassandra.session(); var producer = batches(kafka)) {
+      var seen = receipts(kafka);
+      startInProcessBridge(kafka, session);
+      Map<String, Long> owed = new HashMap<>();
+      owed.put(f.alice.getAddress(), 1_000_000L);
+      producer.send(new ProducerRecord<>(kafka.topic(Topics.SETTLEMENT_BATCHES), "r1", batch("r1", 1, owed))).get();
+      Await.until("receipt of r1", Duration.ofSeconds(60), () -> seen.containsKey("r1"));
+      String snapshot = rpcCall(anvil, "evm_snapshot");
+
+      owed.put(f.alice.getAddress(), 1_400_000L);
+      owed.put(f.bob.getAddress(), 700_000L);
+      producer.send(new ProducerRecord<>(kafka.topic(Topics.SETTLEMENT_BATCHES), "r2", batch("r2", 2, owed))).get();
+      Await.until("receipt of r2", Duration.ofSeconds(60), () -> seen.containsKey("r2"));
+      assertThat(settled(List.of(f.alice.getAddress(), f.bob.getAddress()), owed)).isTrue();
+
+      // the chain loses the block of r2: alice is back to 1,000,000 paid, bob to nothing
+      assertThat(rpcCall(anvil, "evm_revert", "\"" + snapshot + "\"")).isEqualTo("true");
+      Await.until("the bridge settles again what the chain forgot, with its receipt", Duration.ofSeconds(60),
+          () -> settled(List.of(f.alice.getAddress(), f.bob.getAddress()), owed) && seen.keySet().stream().anyMatch(k -> k.startsWith("rewind/")));
+      List<SettlementReceipt> again = seen.entrySet().stream().filter(e -> e.getKey().startsWith("rewind/"))
+          .flatMap(e -> e.getValue().stream()).toList();
+      assertThat(again).extracting(SettlementReceipt::getPaidTotal).as("only what was lost: 400,000 + 700,000").containsExactly(1_100_000L);
+      assertThat(hub.unallocated().send()).isEqualTo(BigInteger.valueOf(FUNDED - 1_400_000L - 700_000L));
+    }
+  }
+
+  private static String rpcCall(TestAnvil anvil, String method, String... params) throws Exception {
+    String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":[" + String.join(",", params) + "]}";
+    var http = java.net.http.HttpClient.newHttpClient();
+    var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(anvil.rpcUrl())).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+    if (json.has("error")) throw new IllegalStateException(method + ": " + json.get("error"));
+    return json.path("result").asText();
+  }
+
   private long blockNumber() {
     try {
       return f.chain.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();

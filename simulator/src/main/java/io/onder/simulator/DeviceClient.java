@@ -45,6 +45,8 @@ public final class DeviceClient implements AutoCloseable {
 
   private final String deviceId;
   private final CoapEndpoint endpoint;
+  private final DTLSConnector connector;
+  private final InetSocketAddress gateway;
   private final CoapClient readings;
   private final CoapClient commands;
   private final CoapClient acks;
@@ -57,7 +59,8 @@ public final class DeviceClient implements AutoCloseable {
         .setAddress(new InetSocketAddress("127.0.0.1", 0))
         .setAdvancedPskStore(new AdvancedSinglePskStore(pskIdentity, psk))
         .build();
-    DTLSConnector connector = new DTLSConnector(dtls);
+    this.connector = new DTLSConnector(dtls);
+    this.gateway = gateway;
     connector.setExecutor(executor);
     this.endpoint = new CoapEndpoint.Builder().setConnector(connector).setConfiguration(config).build();
     endpoint.setExecutors(executor, executor);
@@ -139,6 +142,9 @@ public final class DeviceClient implements AutoCloseable {
 
       @Override
       public void onError() {
+        // No answer: the gateway may have restarted and forgotten this device's DTLS session, so the next request
+        // starts a new handshake instead of being dropped as a record of an unknown session.
+        connector.forceResumeSessionFor(gateway);
         f.complete(new Ack(0, "no answer", System.nanoTime() - t0));
       }
     }, req);

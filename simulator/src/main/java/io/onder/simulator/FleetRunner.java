@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +51,8 @@ public final class FleetRunner implements AutoCloseable {
     public final ConcurrentHistogram ackLatencyMicros = new ConcurrentHistogram(3);
     public volatile long wallMillis;
     public volatile long unsent;
+    /** Every acknowledged reading's sequence number per device, when {@link #trackAcknowledged()} was called. */
+    public final Map<String, Set<Long>> acknowledged = new ConcurrentHashMap<>();
 
     public Map<String, Long> rejects() {
       Map<String, Long> m = new TreeMap<>();
@@ -79,11 +82,18 @@ public final class FleetRunner implements AutoCloseable {
     return t;
   });
   private final List<Device> devices = new ArrayList<>();
+  private volatile boolean trackAcknowledged;
 
   public FleetRunner(FleetPlan plan, Map<String, byte[]> keys, InetSocketAddress gateway) {
     this.plan = plan;
     this.keys = keys;
     this.gateway = gateway;
+  }
+
+  /** Keeps the sequence number of every acknowledged reading in the summary, to be looked for in Kafka later. */
+  public FleetRunner trackAcknowledged() {
+    this.trackAcknowledged = true;
+    return this;
   }
 
   static Configuration clientConfiguration() {
@@ -98,6 +108,8 @@ public final class FleetRunner implements AutoCloseable {
     c.set(CoapConfig.MAX_ACTIVE_PEERS, 16);
     c.set(DtlsConfig.DTLS_RETRANSMISSION_TIMEOUT, 2, TimeUnit.SECONDS);
     c.set(CoapConfig.ACK_TIMEOUT, 4, TimeUnit.SECONDS);
+    // a request the gateway never answers (it crashed) fails after about 30 s and is sent again, not after 3 min
+    c.set(CoapConfig.MAX_RETRANSMIT, 2);
     c.set(CoapConfig.EXCHANGE_LIFETIME, 60, TimeUnit.SECONDS);
     c.set(CoapConfig.NON_LIFETIME, 30, TimeUnit.SECONDS);
     return c;
@@ -186,6 +198,10 @@ public final class FleetRunner implements AutoCloseable {
         if (err == null && ack.success()) {
           sum.readingsAcked.addAndGet(pack.size());
           sum.ackLatencyMicros.recordValue(Math.max(1, ack.latencyNanos() / 1_000));
+          if (trackAcknowledged) {
+            Set<Long> seqs = sum.acknowledged.computeIfAbsent(d.client.deviceId(), k -> ConcurrentHashMap.newKeySet());
+            for (SimReading r : pack) seqs.add(r.seq());
+          }
           synchronized (d.buffer) {
             d.buffer.subList(0, pack.size()).clear();
           }

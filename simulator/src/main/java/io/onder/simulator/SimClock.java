@@ -19,6 +19,22 @@ public final class SimClock extends Clock {
     this(simStart.toEpochMilli(), System.currentTimeMillis(), speed);
   }
 
+  /**
+   * The same simulated clock in another process: simulated {@code simStart} at wall time {@code wallStart}, both
+   * epoch milliseconds (see {@link #simStart()} and {@link #wallStart()}).
+   */
+  public static SimClock anchored(long simStart, long wallStart, double speed) {
+    return new SimClock(simStart, wallStart, speed);
+  }
+
+  public long simStart() {
+    return simStart;
+  }
+
+  public long wallStart() {
+    return wallStart;
+  }
+
   private SimClock(long simStart, long wallStart, double speed) {
     if (speed <= 0) throw new IllegalArgumentException("speed must be positive");
     this.simStart = simStart;
