@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** bin/onder: the operator's command line. */
 @Command(name = "onder", mixinStandardHelpOptions = true, version = "onder 0.1.0",
     description = "Onder, the flexibility pool for distributed energy: operator commands.",
-    subcommands = {DemoCommand.class, StackCommand.class, JobsCommand.class, ReconcileCommand.class, BenchCommand.class, SmokeCommand.class, GatewayCommand.class,
+    subcommands = {DemoCommand.class, ChaosCommand.class, StackCommand.class, JobsCommand.class, ReconcileCommand.class, BenchCommand.class, SmokeCommand.class, GatewayCommand.class,
         DevicesCommand.class, DrCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Onder implements Runnable {
   @Override

@@ -4,22 +4,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A plain text table for terminal summaries. */
-final class Table {
+public final class Table {
   private final List<String[]> rows = new ArrayList<>();
   private final String[] header;
 
-  Table(String... header) {
+  public Table(String... header) {
     this.header = header;
   }
 
-  Table row(Object... cells) {
+  public Table row(Object... cells) {
     String[] r = new String[header.length];
     for (int i = 0; i < r.length; i++) r[i] = i < cells.length && cells[i] != null ? cells[i].toString() : "";
     rows.add(r);
     return this;
   }
 
-  String render() {
+  public String render() {
     int[] w = new int[header.length];
     for (int i = 0; i < w.length; i++) w[i] = header[i].length();
     for (String[] r : rows) for (int i = 0; i < w.length; i++) w[i] = Math.max(w[i], r[i].length());

@@ -35,6 +35,40 @@ public final class StackConfig {
     return new StackConfig(p, projectHome(), runtimeDir.toAbsolutePath());
   }
 
+  /** Every port a stack listens on. */
+  public static final java.util.List<String> PORT_KEYS = java.util.List.of("onder.kafka.port", "onder.kafka.controller.port",
+      "onder.cassandra.port", "onder.cassandra.storage.port", "onder.flink.rest.port", "onder.flink.rpc.port",
+      "onder.flink.taskmanager.rpc.port", "onder.flink.blob.port", "onder.anvil.port");
+
+  /**
+   * A stack in its own runtime dir on ports free now (on 127.0.0.1, below the ephemeral range), so that it runs
+   * beside the operator's stack without touching it: the test servers, the chaos suite.
+   */
+  public static StackConfig isolatedOnFreePorts(Path runtimeDir, Properties overrides) {
+    Properties ports = new Properties();
+    java.util.Set<Integer> taken = new java.util.HashSet<>();
+    for (String key : PORT_KEYS) {
+      int port;
+      do port = freePort(); while (!taken.add(port));
+      ports.setProperty(key, Integer.toString(port));
+    }
+    ports.putAll(overrides);
+    return isolated(runtimeDir, ports);
+  }
+
+  /** A TCP port free now on 127.0.0.1, between 20000 and 32000 (below this machine's ephemeral range). */
+  public static int freePort() {
+    for (int i = 0; i < 200; i++) {
+      int p = java.util.concurrent.ThreadLocalRandom.current().nextInt(20000, 32000);
+      try (java.net.ServerSocket s = new java.net.ServerSocket(p, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        return p;
+      } catch (java.io.IOException taken) {
+        // try another
+      }
+    }
+    throw new IllegalStateException("no free port between 20000 and 32000");
+  }
+
   /** The repository's root: {@code -Donder.home}, {@code ONDER_HOME}, or the nearest parent holding local-stack/. */
   public static Path projectHome() {
     String explicit = System.getProperty("onder.home", System.getenv("ONDER_HOME"));

@@ -144,7 +144,10 @@ public final class DeviceClient implements AutoCloseable {
       public void onError() {
         // No answer: the gateway may have restarted and forgotten this device's DTLS session, so the next request
         // starts a new handshake instead of being dropped as a record of an unknown session.
+        // The clients also forget the session they were bound to (strict matching would refuse to send elsewhere).
         connector.forceResumeSessionFor(gateway);
+        readings.setDestinationContext(null);
+        acks.setDestinationContext(null);
         f.complete(new Ack(0, "no answer", System.nanoTime() - t0));
       }
     }, req);

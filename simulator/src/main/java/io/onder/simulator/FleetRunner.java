@@ -116,7 +116,13 @@ public final class FleetRunner implements AutoCloseable {
   }
 
   public Summary run(Settings s, LongConsumer onSimTick) throws InterruptedException {
+    return run(s, onSimTick, sum -> {});
+  }
+
+  /** As {@link #run(Settings, LongConsumer)}, handing the live summary to {@code onStart} first (to watch it grow). */
+  public Summary run(Settings s, LongConsumer onSimTick, java.util.function.Consumer<Summary> onStart) throws InterruptedException {
     Summary sum = new Summary();
+    onStart.accept(sum);
     Configuration config = clientConfiguration();
     long start = s.clock().millis() - s.clock().millis() % s.readingEvery().toMillis();
     long end = s.simEnd().toEpochMilli();

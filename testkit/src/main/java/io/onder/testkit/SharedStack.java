@@ -5,17 +5,12 @@ import io.onder.stack.Server;
 import io.onder.stack.StackConfig;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** The servers of one test JVM: started on first need, stopped when JUnit closes the root store (or the JVM exits). */
 final class SharedStack implements ExtensionContext.Store.CloseableResource {
-  private static final List<String> PORT_KEYS = List.of("onder.kafka.port", "onder.kafka.controller.port",
-      "onder.cassandra.port", "onder.cassandra.storage.port", "onder.flink.rest.port", "onder.flink.rpc.port",
-      "onder.flink.taskmanager.rpc.port", "onder.flink.blob.port", "onder.anvil.port");
-
   private final LocalStack stack;
   private final Set<Server> started = EnumSet.noneOf(Server.class);
   private final Thread shutdownHook;
@@ -24,10 +19,9 @@ final class SharedStack implements ExtensionContext.Store.CloseableResource {
     Path runtime = Path.of(System.getProperty("onder.it.runtime.dir", "target/onder-it-stack")).toAbsolutePath();
     // A previous run that was killed may have left servers behind: stop them before anything else.
     new LocalStack(StackConfig.isolated(runtime, new Properties())).down(msg -> log("leftover from an earlier run " + msg));
-    Properties ports = new Properties();
-    for (String key : PORT_KEYS) ports.setProperty(key, Integer.toString(FreePorts.next()));
-    ports.setProperty("onder.up.timeout.seconds", "180");
-    this.stack = new LocalStack(StackConfig.isolated(runtime, ports));
+    Properties overrides = new Properties();
+    overrides.setProperty("onder.up.timeout.seconds", "180");
+    this.stack = new LocalStack(StackConfig.isolatedOnFreePorts(runtime, overrides));
     this.shutdownHook = new Thread(this::stopAll, "onder-testkit-stop");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }

@@ -1,7 +1,6 @@
 package io.onder.cli.demo;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.Row;
 import io.onder.bridge.BridgeMain;
 import io.onder.bridge.Chain;
 import io.onder.bridge.Deployment;
@@ -123,20 +122,12 @@ public final class Demo {
 
       step("Flink jobs submitted to the session cluster");
       Path jarFile = stack.config().home().resolve("flink-jobs/target/onder-flink-jobs-0.1.0-SNAPSHOT-job.jar");
-      String jar = rest.upload(jarFile);
       List<String> jobs = new ArrayList<>(List.of("io.onder.flink.QualityJob", "io.onder.flink.RewardsJob"));
       try (var zip = new java.util.zip.ZipFile(jarFile.toFile())) {
         if (zip.getEntry("io/onder/flink/DrJob.class") != null) jobs.add("io.onder.flink.DrJob");
       }
-      List<String> args = List.of("--kafka", stack.kafka().bootstrapServers(), "--cassandra", stack.cassandra().endpoint(), "--keyspace", keyspace,
-          "--topic-prefix", prefix, "--group-prefix", runId, "--idleness-seconds", "3", "--checkpoint-ms", "3000",
-          "--payout-addresses", "creators-fund:onder=" + creatorsFund.getAddress());
-      for (String job : jobs) {
-        String id = rest.run(jar, job, args, null, 2);
-        jobIds.add(id);
-        rest.awaitState(id, "RUNNING", Duration.ofSeconds(180));
-        out.println("  " + job.substring(job.lastIndexOf('.') + 1) + " running as " + id);
-      }
+      jobIds.addAll(PipelineRun.submit(rest, jarFile, jobs, PipelineRun.jobArgs(stack.kafka().bootstrapServers(), stack.cassandra().endpoint(),
+          keyspace, prefix, runId, creatorsFund.getAddress()), out));
 
       LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
       Instant simStart = day.atTime(s.start()).toInstant(ZoneOffset.UTC);
@@ -203,8 +194,11 @@ public final class Demo {
       step("settlement on chain");
       long periodsEnd = simStart.toEpochMilli() + (long) (s.hours() * 3_600_000);
       try (CqlSession ks = stack.cassandra().session(keyspace)) {
-        awaitWatermark(rest, jobIds.get(1), "settlement-batcher", periodsEnd, Duration.ofMinutes(5));
-        awaitSettled(ks, stack.kafka().bootstrapServers(), bridgeFailure, Duration.ofMinutes(5));
+        PipelineRun.awaitWatermark(rest, jobIds.get(1), "settlement-batcher", periodsEnd, Duration.ofMinutes(5));
+        out.println("  the rewards job has closed every settlement period of the day");
+        int batches = PipelineRun.awaitSettled(ks, stack.kafka().bootstrapServers(), prefix,
+            () -> bridgeFailure[0] == null ? null : String.valueOf(bridgeFailure[0].getMessage()), Duration.ofMinutes(5));
+        out.println("  " + batches + " settlement batches, all settled on chain");
         step("reconcile: what the ledger owes, what the vouchers say, what the chain paid");
         SettlementStore store = new SettlementStore(ks);
         try (Chain chain = new Chain(stack.anvil().rpcUrl(), stack.anvil().chainId(), admin, 1, Duration.ofSeconds(60))) {
@@ -227,54 +221,13 @@ public final class Demo {
       if (drOut != null) drOut.close();
       if (gateway != null) gateway.close();
       if (!s.keep()) {
-        for (String id : jobIds) {
-          try {
-            rest.cancel(id);
-          } catch (Exception alreadyGone) {
-            // the job ended already
-          }
-        }
+        PipelineRun.cancel(rest, jobIds);
         if (!wasUp) {
           step("stopping the stack (use --keep to leave it up)");
           stack.down(msg -> out.println("  " + msg));
         }
       }
     }
-  }
-
-  /** Waits until an operator of a job has seen the event-time watermark pass {@code millis}: it has emitted all before. */
-  private void awaitWatermark(FlinkRest rest, String jobId, String vertexPrefix, long millis, Duration timeout) throws Exception {
-    String vertex = null;
-    for (var v : rest.job(jobId).path("vertices")) if (v.path("name").asText().startsWith(vertexPrefix)) vertex = v.path("id").asText();
-    if (vertex == null) throw new IllegalStateException("job " + jobId + " has no operator " + vertexPrefix);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      long wm = Long.MIN_VALUE;
-      for (var w : rest.get("/jobs/" + jobId + "/vertices/" + vertex + "/watermarks")) wm = Math.max(wm, w.path("value").asLong(Long.MIN_VALUE));
-      if (wm >= millis) {
-        out.println("  the rewards job has closed every settlement period of the day");
-        return;
-      }
-      Thread.sleep(500); // polling the job's watermark, with a deadline
-    }
-    throw new IllegalStateException("the rewards job did not reach the end of the day within " + timeout.toMinutes() + " min");
-  }
-
-  /** Waits until every settlement batch the rewards job emitted has a receipt from the bridge. */
-  private void awaitSettled(CqlSession ks, String bootstrap, Throwable[] bridgeFailure, Duration timeout) throws InterruptedException {
-    java.util.Set<String> batches = new java.util.TreeSet<>(DemoFigures.keys(bootstrap, prefix + Topics.SETTLEMENT_BATCHES));
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (bridgeFailure[0] != null) throw new IllegalStateException("the bridge stopped: " + bridgeFailure[0].getMessage(), bridgeFailure[0]);
-      java.util.Set<String> settled = new java.util.HashSet<>();
-      for (Row r : ks.execute("SELECT batch_id FROM settlement_receipts")) settled.add(r.getString(0));
-      if (settled.containsAll(batches)) {
-        out.println("  " + batches.size() + " settlement batches, all settled on chain");
-        return;
-      }
-      Thread.sleep(500); // polling Cassandra for the receipts, with a deadline
-    }
-    throw new IllegalStateException("not every settlement batch was settled within " + timeout.toMinutes() + " min");
   }
 
   static int dayInt(LocalDate d) {

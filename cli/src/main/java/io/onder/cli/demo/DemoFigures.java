@@ -162,11 +162,11 @@ public final class DemoFigures {
     return dr.stream().mapToLong(DrPoint::deliveredMilliWh).sum();
   }
 
-  static String kwh(long milliWh) {
+  public static String kwh(long milliWh) {
     return String.format("%,.1f kWh", milliWh / 1_000_000.0);
   }
 
-  static String sstar(long baseUnits) {
+  public static String sstar(long baseUnits) {
     return String.format("%,.6f S*", baseUnits / 1_000_000.0);
   }
 
