@@ -32,10 +32,18 @@ import org.apache.flink.util.OutputTag;
  * a grace period, computes the quality of every device's energy and the feeder's state with {@link FeederQuality},
  * and moves each battery's clean stock. Emits one {@link DeviceIntervalEnergy} per device (main output) and one
  * {@link FeederIntervalState} (side output). Pending intervals are removed once emitted.
+ *
+ * <p>A device's energy that arrives after its feeder interval was computed (the watermark passed the interval's end
+ * plus the grace) is not computed on its own, as if it were the feeder's only device: it goes to the
+ * {@link #LATE_ENERGY} side output, is counted ({@code lateDeviceEnergy}) and logged. The grace is the allowed
+ * lateness: data that arrives within it — after a gateway or broker outage shorter than the grace — gives exactly
+ * the result of an undisturbed run.
  */
 public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceEnergy, DeviceIntervalEnergy> {
   private static final long serialVersionUID = 1L;
   public static final OutputTag<FeederIntervalState> FEEDER_STATE = new OutputTag<>("feeder-state") {};
+  public static final OutputTag<DeviceEnergy> LATE_ENERGY = new OutputTag<>("late-device-energy") {};
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FeederIntervalFunction.class);
 
   private final RegistryHolder registry;
   private final String rulebookVersion;
@@ -45,6 +53,7 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
   private transient MapState<String, DeviceEnergy> pending;
   private transient MapState<String, BatteryStockState> stocks;
   private transient FeederQuality quality;
+  private transient org.apache.flink.metrics.Counter lateEnergy;
 
   public FeederIntervalFunction(RegistryHolder registry, String rulebookVersion, long intervalMillis, long graceMillis, long gridCleanPpm) {
     this.registry = registry;
@@ -60,6 +69,7 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
     stocks = getRuntimeContext().getMapState(new MapStateDescriptor<>("battery-stock", Types.STRING, Types.POJO(BatteryStockState.class)));
     Rulebook rules = Rulebooks.load(rulebookVersion);
     quality = new FeederQuality(rules.quality(), new Intervals(intervalMillis));
+    lateEnergy = getRuntimeContext().getMetricGroup().counter("lateDeviceEnergy");
   }
 
   static String key(long intervalStart, String deviceId) {
@@ -68,6 +78,13 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
 
   @Override
   public void processElement(DeviceEnergy e, Context ctx, Collector<DeviceIntervalEnergy> out) throws Exception {
+    if (e.intervalEnd + graceMillis <= ctx.timerService().currentWatermark()) {
+      lateEnergy.inc();
+      LOG.warn("device {}: energy of interval {} arrived after feeder {} computed it (grace {} s); set aside as late", e.deviceId,
+          java.time.Instant.ofEpochMilli(e.intervalStart), ctx.getCurrentKey(), graceMillis / 1000);
+      ctx.output(LATE_ENERGY, e);
+      return;
+    }
     pending.put(key(e.intervalStart, e.deviceId), e);
     ctx.timerService().registerEventTimeTimer(e.intervalEnd + graceMillis);
   }
