@@ -13,13 +13,16 @@ import java.util.Collection;
  *   <li>A device that has not answered within the timeout after its command was issued (by default one interval) is
  *       unanswered until it answers; an answer after the timeout counts from then on.</li>
  *   <li>Counted on: a device that accepted, or whose timeout has not run out yet. A refused or unanswered device is
- *       not counted on: the pool covers its share with others (re-dispatch). An unanswered device's verified delivery
- *       is still paid — it may follow without answering — but not relied on.</li>
+ *       not counted on: what the pool expects of it is covered by others (re-dispatch).</li>
+ *   <li>What a device measurably delivers is a fact, not an expectation: an unanswered device that follows its
+ *       command anyway (no answer may mean a lost acknowledgement) is verified, paid and counted in the pool's
+ *       measured delivery. A refused device is not.</li>
  *   <li>A refused device's interval is verified, and paid, only if it ended by the refusal. Its ask stays what it was,
  *       so in its reliability a refusal counts as nothing delivered of the rest of the ask.</li>
  *   <li>What the pool counts on right after a refusal is the <em>expected</em> delivery of the devices still counted
  *       on (asked W × reliability, as {@link Dispatcher} plans); at an interval boundary it is the <em>measured</em>
- *       delivery of the devices counted on, each as average W over the part of the interval it was asked in.</li>
+ *       delivery of the devices that did not refuse, each as average W over the part of the interval it was asked
+ *       in.</li>
  * </ul>
  */
 public final class CommandAnswers {
@@ -69,11 +72,11 @@ public final class CommandAnswers {
         return sum;
     }
 
-    /** Measured delivery of the devices counted on, W: each one's verified mWh over the time it was asked in the interval. */
+    /** Measured delivery of the devices that did not refuse, W: each one's verified mWh over the time it was asked in the interval. */
     public static long measuredW(Collection<Asked> devices) {
         long sum = 0;
         for (Asked a : devices) {
-            if (!countedOn(a.standing()) || a.askedMillis() <= 0) continue;
+            if (a.standing() == Standing.REFUSED || a.askedMillis() <= 0) continue;
             sum += Math.floorDiv(Math.multiplyExact(a.deliveredMilliWh(), 3_600L), a.askedMillis());
         }
         return sum;

@@ -60,13 +60,14 @@ class CommandAnswersTest {
     }
 
     @Test
-    void measured_delivery_is_each_counted_devices_average_over_the_time_it_was_asked() {
+    void measured_delivery_is_each_devices_average_over_the_time_it_was_asked_refusers_aside() {
         // a asked the whole minute, delivered 100,000 mWh → 6,000 W; b asked from half way, 25,000 mWh in 30 s → 3,000 W;
-        // c unanswered delivered 50,000 mWh: paid, but not counted on; d asked from the boundary itself: nothing yet
+        // c unanswered but delivered 10,000 mWh in the minute → 600 W (a fact, counted); d refused: its 50,000 are not;
+        // e asked from the boundary itself: nothing yet
         List<Asked> asked = List.of(new Asked(Standing.ACCEPTED, 6_000, 800_000, 100_000, MIN),
-                new Asked(Standing.PENDING, 5_500, 800_000, 25_000, 30_000), new Asked(Standing.UNANSWERED, 3_000, 800_000, 50_000, MIN),
-                new Asked(Standing.ACCEPTED, 1_000, 800_000, 0, 0));
-        assertThat(CommandAnswers.measuredW(asked)).isEqualTo(9_000);
+                new Asked(Standing.PENDING, 5_500, 800_000, 25_000, 30_000), new Asked(Standing.UNANSWERED, 3_000, 800_000, 10_000, MIN),
+                new Asked(Standing.REFUSED, 3_000, 800_000, 50_000, MIN), new Asked(Standing.ACCEPTED, 1_000, 800_000, 0, 0));
+        assertThat(CommandAnswers.measuredW(asked)).isEqualTo(9_600);
     }
 
     @Test

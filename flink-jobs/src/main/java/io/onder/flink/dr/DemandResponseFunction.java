@@ -66,9 +66,10 @@ import org.slf4j.LoggerFactory;
  *   <li>at each interval boundary inside the window: each commanded device's energy in the interval just closed
  *       is verified ({@link Verification#verify} against its {@link Baseline}; a refused device only for intervals
  *       that ended by its refusal) → one {@link DrDelivery} (side output {@link #DELIVERY}). A device with no answer
- *       within {@code ackTimeoutMillis} of its command is UNANSWERED (a row, once). The pool's delivery is what the
- *       devices still counted on delivered, each as average W over the time it was asked in the interval; below the
- *       target, {@link Dispatcher#redispatch} asks devices not yet commanded, from that boundary on.</li>
+ *       within {@code ackTimeoutMillis} of its command is UNANSWERED (a row, once) and no longer counted on when a
+ *       refusal is covered; what it measurably delivers still counts. The pool's delivery is what the devices that
+ *       did not refuse delivered, each as average W over the time it was asked in the interval; below the target,
+ *       {@link Dispatcher#redispatch} asks devices not yet commanded, from that boundary on.</li>
  *   <li>at the end of the interval holding the event's end: RELEASE to every commanded device, reliability updated
  *       with delivered ÷ asked over the whole ask (an interval with no energy, or after a refusal, counts as nothing
  *       delivered; side output {@link #RELIABILITY}), and the event's state removed with its answers.</li>
@@ -351,8 +352,8 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   }
 
   /**
-   * An interval boundary inside the window: re-dispatch if the devices counted on delivered less than the target.
-   * A device silent past its answer timeout gets its UNANSWERED row here, once.
+   * An interval boundary inside the window: re-dispatch if the devices that did not refuse delivered less than the
+   * target. A device silent past its answer timeout gets its UNANSWERED row here, once.
    */
   private void check(DrEventState ev, long t, OnTimerContext ctx, Collector<DispatchCommand> out) throws Exception {
     long from = t - intervalMillis;

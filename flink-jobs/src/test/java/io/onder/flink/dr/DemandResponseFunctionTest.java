@@ -299,31 +299,45 @@ class DemandResponseFunctionTest {
     assertThat(h.numKeyedStateEntries()).as("the devices' map, nothing of the event or its answers").isEqualTo(1);
   }
 
+  /**
+   * x neither answers nor reduces: at 12:21 it is unanswered and the pool short, so y is asked (round 1). y refuses at
+   * 12:21:30: x, silent past its timeout, is not counted on, so z is asked at once (round 2). x then follows without
+   * answering: its delivery is verified and paid; it answers late, at 12:25:10.
+   */
   @Test
-  void a_device_silent_past_its_timeout_is_not_counted_on_but_its_delivery_is_still_paid() throws Exception {
+  void a_device_silent_past_its_timeout_is_not_counted_on_but_what_it_delivers_counts_and_is_paid() throws Exception {
     DispatchCommand x = thirdEvent().get(0);
-    // x follows without answering: at 12:21 it is unanswered, so its 1,375 W measured are not counted on → round 1
-    fleet(20, 21, Set.of(x.getDeviceId()));
+    fleet(20, 21, Set.of());
     assertThat(answerRows()).containsExactly(x.getDeviceId() + " UNANSWERED -");
-    List<DispatchCommand> round1 = commands().stream().filter(c -> c.getRound() == 1).collect(Collectors.toList());
-    assertThat(round1).singleElement().satisfies(y -> {
-      assertThat(y.getDeviceId()).isNotEqualTo(x.getDeviceId());
-      assertThat(y.getRequestedW()).isEqualTo(1_375);
-      assertThat(y.getIssuedAt().toEpochMilli()).isEqualTo(T0 + 21 * MIN);
+    DispatchCommand y = commands().stream().filter(c -> c.getRound() == 1).collect(Collectors.toList()).get(0);
+    assertThat(y.getIssuedAt().toEpochMilli()).isEqualTo(T0 + 21 * MIN);
+    answer(y, AckStatus.REJECTED, T0 + 21 * MIN + 30_000);
+    fleet(21, 22, Set.of());
+    List<DispatchCommand> round2 = commands().stream().filter(c -> c.getRound() == 2).collect(Collectors.toList());
+    assertThat(round2).singleElement().satisfies(z -> {
+      assertThat(z.getDeviceId()).isNotIn(x.getDeviceId(), y.getDeviceId());
+      assertThat(z.getRequestedW()).isEqualTo(1_375);
+      assertThat(z.getIssuedAt().toEpochMilli()).isEqualTo(T0 + 21 * MIN + 30_000);
     });
-    assertThat(deliveries()).singleElement().satisfies(dl -> {
-      assertThat(dl.getDeviceId()).isEqualTo(x.getDeviceId());
-      assertThat(dl.getDeliveredMilliWh()).isEqualTo(22_916);
-    });
-    // x answers late, y in time: both counted on from then; they deliver; nobody else is asked
-    DispatchCommand y = round1.get(0);
-    answer(x, AckStatus.ACCEPTED, T0 + 21 * MIN + 10_000);
-    answer(y, AckStatus.ACCEPTED, T0 + 21 * MIN + 10_000);
-    fleet(21, 31, Set.of(x.getDeviceId(), y.getDeviceId()));
-    assertThat(commands().stream().filter(c -> c.getRound() > 1)).isEmpty();
-    assertThat(answerRows()).containsExactly(x.getDeviceId() + " UNANSWERED -", x.getDeviceId() + " ACCEPTED 2026-06-21T12:21:10Z",
-        y.getDeviceId() + " ACCEPTED 2026-06-21T12:21:10Z");
-    assertThat(deliveries()).filteredOn(dl -> dl.getDeviceId().equals(x.getDeviceId())).as("x paid every minute").hasSize(10);
+    DispatchCommand z = round2.get(0);
+    answer(z, AckStatus.ACCEPTED, T0 + 21 * MIN + 40_000);
+    answer(x, AckStatus.ACCEPTED, T0 + 25 * MIN + 10_000);
+    fleet(22, 31, Set.of(x.getDeviceId(), z.getDeviceId()));
+    assertThat(deliveries()).filteredOn(dl -> dl.getDeviceId().equals(x.getDeviceId()) && dl.getDeliveredMilliWh() > 0)
+        .as("12:22-12:29, three minutes of them before it answered").extracting(dl -> dl.getIntervalStart().toEpochMilli())
+        .containsExactly(T0 + 22 * MIN, T0 + 23 * MIN, T0 + 24 * MIN, T0 + 25 * MIN, T0 + 26 * MIN, T0 + 27 * MIN, T0 + 28 * MIN, T0 + 29 * MIN);
+    assertThat(deliveries()).filteredOn(dl -> dl.getDeviceId().equals(y.getDeviceId())).as("y refused in its first minute").isEmpty();
+    assertThat(answerRows()).containsExactly(x.getDeviceId() + " UNANSWERED -", y.getDeviceId() + " REJECTED 2026-06-21T12:21:30Z",
+        z.getDeviceId() + " ACCEPTED 2026-06-21T12:21:40Z", x.getDeviceId() + " ACCEPTED 2026-06-21T12:25:10Z");
+  }
+
+  @Test
+  void a_device_that_follows_without_answering_counts_in_the_measured_delivery() throws Exception {
+    DispatchCommand x = thirdEvent().get(0);
+    fleet(20, 25, Set.of(x.getDeviceId()));
+    assertThat(answerRows()).containsExactly(x.getDeviceId() + " UNANSWERED -");
+    assertThat(commands()).as("1,374 W measured each minute: no re-dispatch").hasSize(1);
+    assertThat(deliveries()).hasSize(5).allSatisfy(dl -> assertThat(dl.getDeliveredMilliWh()).isEqualTo(22_916));
   }
 
   @Test
