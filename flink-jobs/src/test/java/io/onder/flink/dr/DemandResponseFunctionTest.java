@@ -305,6 +305,41 @@ class DemandResponseFunctionTest {
    * answering: its delivery is verified and paid; it answers late, at 12:25:10.
    */
   @Test
+  void a_replay_with_the_answers_in_before_the_commands_are_issued_decides_the_same() throws Exception {
+    // live: the refusal of test a_refusal_is_covered... arrives while the watermark is at 12:20
+    DispatchCommand x = thirdEvent().get(0);
+    answer(x, AckStatus.REJECTED, T0 + 20 * MIN + 30_000);
+    Set<String> others = Set.of("ev1", "hp1", "ld2").stream().filter(d -> !d.equals(x.getDeviceId())).collect(Collectors.toSet());
+    fleet(20, 21, others);
+    DispatchCommand round1 = commands().stream().filter(c -> c.getRound() == 1).findFirst().orElseThrow();
+    answer(round1, AckStatus.ACCEPTED, T0 + 20 * MIN + 40_000);
+    fleet(21, 31, others);
+    List<String> live = commands().stream().map(c -> show(c) + " @" + c.getIssuedAt()).collect(Collectors.toList());
+    List<String> liveDeliveries = deliveries().stream().map(d -> d.getDeviceId() + " " + d.getIntervalStart() + " " + d.getDeliveredMilliWh())
+        .collect(Collectors.toList());
+    Map<String, Long> liveReliability = reliability();
+
+    // replay: everything read before the watermark moves, answers before the commands they answer are issued
+    h.close();
+    harness();
+    send(event("E3", TargetKind.SUBSTATION, "S1", 1_000, 20, 30, 1, DrStatus.ACTIVE));
+    answer(x, AckStatus.REJECTED, T0 + 20 * MIN + 30_000);
+    answer(round1, AckStatus.ACCEPTED, T0 + 20 * MIN + 40_000);
+    for (int i = 0; i < 31; i++) {
+      for (String id : List.of("ev1", "hp1", "m1", "ld2")) {
+        DrInput in = DrInput.of(energy(id, i, i >= 20 && others.contains(id) ? 0 : BASE.get(id)));
+        in.regionId = "R1";
+        h.processElement(new StreamRecord<>(in, in.timestamp()));
+      }
+    }
+    h.processWatermark(new Watermark(T0 + 31 * MIN));
+    assertThat(commands().stream().map(c -> show(c) + " @" + c.getIssuedAt())).containsExactlyElementsOf(live);
+    assertThat(deliveries().stream().map(d -> d.getDeviceId() + " " + d.getIntervalStart() + " " + d.getDeliveredMilliWh()))
+        .containsExactlyElementsOf(liveDeliveries);
+    assertThat(reliability()).isEqualTo(liveReliability).containsEntry(x.getDeviceId(), 640_000L);
+  }
+
+  @Test
   void a_device_silent_past_its_timeout_is_not_counted_on_but_what_it_delivers_counts_and_is_paid() throws Exception {
     DispatchCommand x = thirdEvent().get(0);
     fleet(20, 21, Set.of());
