@@ -104,6 +104,11 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   private transient MapState<String, EventDeviceState> commanded;
   /** Devices' answers to their commands by "eventId|deviceId". */
   private transient MapState<String, AnswerState> answers;
+  /**
+   * Refusals not acted on yet, by "eventId|deviceId", with the time given: only these need a timer and a look at
+   * the event, so thousands of acceptances cost one state write each, not a pass over every commanded device.
+   */
+  private transient MapState<String, Long> refusalsDue;
   private transient Rulebook.DrRules rules;
   private transient Intervals intervals;
   private transient Baseline baseline;
@@ -137,6 +142,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     events = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-events", Types.STRING, Types.POJO(DrEventState.class)));
     commanded = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-commanded", Types.STRING, Types.POJO(EventDeviceState.class)));
     answers = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-answers", Types.STRING, Types.POJO(AnswerState.class)));
+    refusalsDue = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-refusals-due", Types.STRING, Types.LONG));
     rules = Rulebooks.load(rulebookVersion).dr();
     intervals = new Intervals(intervalMillis);
     baseline = new Baseline(rules, intervals);
@@ -210,8 +216,9 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   // ---- answers to commands ----------------------------------------------------------------------------------
 
   /**
-   * Keeps a device's answer and writes its row at once; what it changes for dispatch happens when the watermark
-   * reaches the time it was given (a timer then), so a replay decides the same. A refusal is final.
+   * Keeps a device's answer and writes its row at once; a refusal is acted on when the watermark reaches the time it
+   * was given (a timer then), so a replay decides the same; an acceptance is read at the next boundary. A refusal is
+   * final.
    */
   private void onAnswer(CommandAck a, Context ctx) throws Exception {
     if (a.getCommandId().endsWith("/release")) return; // the device confirms its release: nothing to decide
@@ -227,7 +234,9 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     s.repliedAtMillis = at;
     answers.put(key, s);
     ctx.output(ANSWERS, new CommandAnswerRow(a.getEventId(), a.getDeviceId(), a.getCommandId(), reply.name(), a.getReason(), at));
-    // An answer behind the watermark is acted on just after it: a timer at its own time would fire at the next
+    if (reply != CommandAnswers.Reply.REJECTED) return;
+    refusalsDue.put(key, at);
+    // A refusal behind the watermark is acted on just after it: a timer at its own time would fire at the next
     // watermark as well, but with a time that may be an interval boundary already checked.
     ctx.timerService().registerEventTimeTimer(Math.max(at, ctx.timerService().currentWatermark() + 1));
   }
@@ -243,16 +252,26 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     return ev.eventId + "/" + c.deviceId + "/" + c.round; // as the Dispatcher names commands
   }
 
-  /** Marks the devices that refused by {@code t}; true if any did since the last call. */
+  /**
+   * Marks the devices that refused by {@code t}; true if any did since the last call. A refusal of a command not
+   * issued yet (a replay reads answers before the watermark reaches their commands) waits for it.
+   */
   private boolean markRefusals(DrEventState ev, long t) throws Exception {
+    if (refusalsDue.isEmpty()) return false;
+    String prefix = ev.eventId + "|";
+    List<String> due = new ArrayList<>();
+    for (Map.Entry<String, Long> en : refusalsDue.entries()) {
+      if (en.getKey().startsWith(prefix) && en.getValue() <= t) due.add(en.getKey());
+    }
+    due.sort(null);
     boolean any = false;
-    List<String> ids = new ArrayList<>(commandedDevices(ev));
-    ids.sort(null);
-    for (String id : ids) {
-      EventDeviceState c = commanded.get(ev.eventId + "|" + id);
-      if (c.refusedAtMillis != Long.MAX_VALUE || standing(ev, c, t) != CommandAnswers.Standing.REFUSED) continue;
-      c.refusedAtMillis = answers.get(ev.eventId + "|" + id).repliedAtMillis;
-      commanded.put(ev.eventId + "|" + id, c);
+    for (String key : due) {
+      EventDeviceState c = commanded.get(key);
+      if (c == null) continue; // not commanded (yet)
+      refusalsDue.remove(key);
+      if (c.refusedAtMillis != Long.MAX_VALUE || standing(ev, c, t) != CommandAnswers.Standing.REFUSED) continue; // another round's
+      c.refusedAtMillis = answers.get(key).repliedAtMillis;
+      commanded.put(key, c);
       any = true;
     }
     return any;
@@ -462,6 +481,9 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     List<String> answered = new ArrayList<>();
     for (String k : answers.keys()) if (k.startsWith(prefix)) answered.add(k);
     for (String k : answered) answers.remove(k);
+    List<String> refused = new ArrayList<>();
+    for (String k : refusalsDue.keys()) if (k.startsWith(prefix)) refused.add(k);
+    for (String k : refused) refusalsDue.remove(k);
     events.remove(ev.eventId);
   }
 
@@ -501,6 +523,12 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
       if (en.getValue().repliedAtMillis + SWEEP_MILLIS <= t && !events.contains(eventId)) stale.add(en.getKey());
     }
     for (String k : stale) answers.remove(k);
+    stale.clear();
+    for (Map.Entry<String, Long> en : refusalsDue.entries()) {
+      String eventId = en.getKey().substring(0, en.getKey().lastIndexOf('|'));
+      if (en.getValue() + SWEEP_MILLIS <= t && !events.contains(eventId)) stale.add(en.getKey());
+    }
+    for (String k : stale) refusalsDue.remove(k);
   }
 
   static DispatchCommand avro(DeviceCommand c) {
