@@ -83,14 +83,18 @@ class DrJobSessionClusterIT {
       List<String> commands = new ArrayList<>();
       try (var c = new KafkaConsumer<>(kafka.consumerProperties("dr-session-dispatch"), new StringDeserializer(), AvroSerde.of(DispatchCommand.class))) {
         c.subscribe(List.of(kafka.topic(Topics.DISPATCH)));
-        Await.until("two dispatch commands and two releases", Duration.ofSeconds(120), () -> {
-          for (var r : c.poll(Duration.ofMillis(200))) {
-            DispatchCommand d = r.value();
-            assertThat(r.key()).isEqualTo(d.getDeviceId());
-            commands.add(d.getCommandId() + " " + d.getAction() + " " + d.getRequestedW() + " " + d.getStart() + "-" + d.getEnd() + " @" + d.getIssuedAt());
-          }
-          return commands.size() >= 4;
-        });
+        try {
+          Await.until("two dispatch commands and two releases", Duration.ofSeconds(180), () -> {
+            for (var r : c.poll(Duration.ofMillis(200))) {
+              DispatchCommand d = r.value();
+              assertThat(r.key()).isEqualTo(d.getDeviceId());
+              commands.add(d.getCommandId() + " " + d.getAction() + " " + d.getRequestedW() + " " + d.getStart() + "-" + d.getEnd() + " @" + d.getIssuedAt());
+            }
+            return commands.size() >= 4;
+          });
+        } catch (AssertionError e) {
+          throw new AssertionError(e.getMessage() + "; commands read: " + commands + "; job: " + diagnosis(rest, dr), e);
+        }
       }
       assertThat(commands).containsExactlyInAnyOrder(
           "E1/ev1/0 REDUCE 6000 2026-06-21T12:20:00Z-2026-06-21T12:30:00Z @2026-06-21T12:20:00Z",
@@ -101,6 +105,18 @@ class DrJobSessionClusterIT {
     } finally {
       rest.cancel(dr);
       rest.awaitState(dr, "CANCELED", Duration.ofSeconds(60));
+    }
+  }
+
+  /** The job's state, completed and failed checkpoints and latest exception's first line, for a failure message. */
+  static String diagnosis(FlinkRest rest, String job) {
+    try {
+      var counts = rest.get("/jobs/" + job + "/checkpoints").path("counts");
+      return rest.job(job).path("state").asText() + ", checkpoints completed " + counts.path("completed").asLong() + " failed "
+          + counts.path("failed").asLong() + ", exception: "
+          + rest.get("/jobs/" + job + "/exceptions").path("root-exception").asText("none").lines().findFirst().orElse("none");
+    } catch (Exception e) {
+      return "unknown (" + e.getMessage() + ")";
     }
   }
 
