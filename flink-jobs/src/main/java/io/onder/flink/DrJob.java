@@ -2,6 +2,7 @@ package io.onder.flink;
 
 import io.onder.avro.DispatchCommand;
 import io.onder.avro.DrDelivery;
+import io.onder.flink.dr.CommandAnswerRow;
 import io.onder.flink.dr.DemandResponseFunction;
 import io.onder.flink.dr.DeviceReliability;
 import io.onder.flink.dr.DrInput;
@@ -23,14 +24,19 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The demand-response job: DR events and every device's interval energy (from the quality job) → dispatch
- * commands at each event's start, re-dispatch on shortfall and release at its end (Kafka, exactly once, for the
- * gateway to push to devices) → verified delivery per device and interval (Kafka, exactly once, for the rewards job
- * to pay; Cassandra {@code dr_delivery}) → each device's reliability (Cassandra {@code device_reliability}).
+ * The demand-response job: DR events, every device's interval energy (from the quality job) and devices' answers to
+ * their commands (from the gateway) → dispatch commands at each event's start, re-dispatch on shortfall or refusal
+ * and release at its end (Kafka, exactly once, for the gateway to push to devices) → verified delivery per device and
+ * interval (Kafka, exactly once, for the rewards job to pay; Cassandra {@code dr_delivery}) → each device's
+ * reliability (Cassandra {@code device_reliability}) → each commanded device's answer (Cassandra
+ * {@code dr_command_ack}).
  *
  * <p>Options besides {@link JobArgs}: {@code --dr-min-soc-ppm} (default 100000) and {@code --dr-max-soc-ppm}
  * (default 1000000), the state-of-charge floor and ceiling assumed for batteries and EVs until the registry holds
- * the owners' own; {@code --dr-device-idle-hours} (default 24) after which a silent device is forgotten.
+ * the owners' own; {@code --dr-device-idle-hours} (default 24) after which a silent device is forgotten;
+ * {@code --dr-ack-timeout-seconds} (default one interval), how long a device has to answer its command before the
+ * pool stops counting on it (event time: it must cover the way from the job through Kafka — committed at a
+ * checkpoint — and the gateway to the device and back).
  */
 public final class DrJob {
   private final JobArgs args;
@@ -43,13 +49,13 @@ public final class DrJob {
     this.registry = registry;
   }
 
-  /** Interval energy and DR events from one Kafka source (so they share one watermark). */
+  /** Interval energy, DR events and command answers from one Kafka source (so they share one watermark). */
   public static KafkaSource<DrInput> source(JobArgs args, String group, OffsetsInitializer start) {
     return KafkaSource.<DrInput>builder().setBootstrapServers(args.kafka())
-        .setTopics(args.topic(Topics.INTERVAL_ENERGY), args.topic(Topics.DR_EVENTS))
+        .setTopics(args.topic(Topics.INTERVAL_ENERGY), args.topic(Topics.DR_EVENTS), args.topic(Topics.COMMAND_ACKS))
         .setGroupId(group).setStartingOffsets(start)
         .setProperty("isolation.level", "read_committed")
-        .setDeserializer(new DrInput.Deserializer(args.topic(Topics.DR_EVENTS)))
+        .setDeserializer(new DrInput.Deserializer(args.topic(Topics.DR_EVENTS), args.topic(Topics.COMMAND_ACKS)))
         .build();
   }
 
@@ -66,13 +72,16 @@ public final class DrJob {
         .keyBy(r -> r.regionId)
         .process(new DemandResponseFunction(registry, args.rulebook(), args.intervalMillis(),
             args.all().getLong("dr-device-idle-hours", 24) * 3_600_000L,
-            args.all().getLong("dr-min-soc-ppm", 100_000), args.all().getLong("dr-max-soc-ppm", 1_000_000)))
+            args.all().getLong("dr-min-soc-ppm", 100_000), args.all().getLong("dr-max-soc-ppm", 1_000_000),
+            args.all().getLong("dr-ack-timeout-seconds", args.intervalMillis() / 1000) * 1000))
         .name("dr-dispatch-and-verify").uid("dr-dispatch-and-verify");
     DataStream<DrDelivery> deliveries = commands.getSideOutput(DemandResponseFunction.DELIVERY);
     DataStream<DeviceReliability> reliability = commands.getSideOutput(DemandResponseFunction.RELIABILITY);
+    DataStream<CommandAnswerRow> answers = commands.getSideOutput(DemandResponseFunction.ANSWERS);
 
     deliveries.sinkTo(new CassandraSink<>(args.cassandra(), args.keyspace(), DrRows.DELIVERY)).name("cassandra-dr-delivery").uid("cassandra-dr-delivery");
     reliability.sinkTo(new CassandraSink<>(args.cassandra(), args.keyspace(), DrRows.RELIABILITY)).name("cassandra-device-reliability").uid("cassandra-device-reliability");
+    answers.sinkTo(new CassandraSink<>(args.cassandra(), args.keyspace(), DrRows.COMMAND_ACK)).name("cassandra-dr-command-ack").uid("cassandra-dr-command-ack");
     if (dispatchKafka != null) commands.sinkTo(dispatchKafka).name("kafka-dispatch").uid("kafka-dispatch");
     if (deliveryKafka != null) deliveries.sinkTo(deliveryKafka).name("kafka-dr-delivery").uid("kafka-dr-delivery");
     return commands;

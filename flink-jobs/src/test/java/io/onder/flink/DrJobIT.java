@@ -3,6 +3,8 @@ package io.onder.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.onder.avro.AckStatus;
+import io.onder.avro.CommandAck;
 import io.onder.avro.DeviceIntervalEnergy;
 import io.onder.avro.DeviceReading;
 import io.onder.avro.DispatchCommand;
@@ -12,8 +14,10 @@ import io.onder.avro.DrEvent;
 import io.onder.avro.DrStatus;
 import io.onder.avro.EnergySource;
 import io.onder.avro.FeederIntervalState;
+import io.onder.avro.Quality;
 import io.onder.avro.RewardEntry;
 import io.onder.avro.SettlementBatch;
+import io.onder.avro.StressKind;
 import io.onder.avro.TargetKind;
 import io.onder.flink.io.AvroKafka;
 import io.onder.flink.registry.RegistryHolder;
@@ -31,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -47,7 +52,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A DR event on a small feeder through the quality, DR and rewards jobs, on real Kafka and Cassandra at parallelism 2:
  * readings → interval energy → dispatch commands on the dispatch topic → verified delivery (Kafka and Cassandra) →
- * reliability → DR payments in the ledger, funded by the utility.
+ * reliability → DR payments in the ledger, funded by the utility. And the DR job alone on real interval energy and
+ * devices' answers: an answer is stored, and a refusal is covered by another device from the refusal on.
  */
 @RealServers({Server.KAFKA, Server.CASSANDRA})
 class DrJobIT {
@@ -179,5 +185,129 @@ class DrJobIT {
   static DeviceReading reading(String device, long seq, long t, long importMilliWh) {
     return DeviceReading.newBuilder().setDeviceId(device).setSeq(seq).setTime(Instant.ofEpochMilli(t)).setReceivedAt(Instant.ofEpochMilli(t))
         .setImportMilliWh(importMilliWh).setExportMilliWh(0L).setExportSource(EnergySource.UNKNOWN).build();
+  }
+
+  /**
+   * The DR job alone, fed interval energy as the quality job would write it and devices' answers as the gateway
+   * would. Two EV chargers on F1 charge 6 kW (100,000 mWh a minute). Reduce F1 by 4 kW from 12:20 to 12:30: goal
+   * 4,400 W expected, so one EV (x, whichever ranks first) is asked ⌈4,400 / 0.8⌉ = 5,500 W. x refuses at 12:20:58:
+   * the pool counts on nothing, so the other EV (y) is asked 5,500 W from 12:20:58 on. y stops charging from 12:21.
+   * Energy is sent in two parts so that the refusal is in the job before the watermark passes it.
+   */
+  @Test
+  void an_answer_is_stored_and_a_refusal_is_re_dispatched_to_another_device(TestKafka kafka, TestCassandra cassandra) throws Exception {
+    try (CqlSession s = cassandra.session()) {
+      s.execute("INSERT INTO feeders (feeder_id, substation_id, region_id, capacity_w, reverse_flow_limit_w, distributor) VALUES ('F1','S1','R1',100000,50000,?)", DSO);
+      for (String ev : List.of("ev1", "ev2")) {
+        s.execute("INSERT INTO devices (device_id, feeder_id, substation_id, region_id, kind, owner_address, max_import_w, max_export_w, flexible_w, storage_milli_wh, revoked) "
+            + "VALUES (?,'F1','S1','R1','ev_charger',?,6000,0,6000,40000000,false)", ev, EV_OWNER);
+      }
+    }
+    String energyTopic = kafka.topic(Topics.INTERVAL_ENERGY);
+    String acksTopic = kafka.topic(Topics.COMMAND_ACKS);
+    try (var p = new KafkaProducer<>(kafka.producerProperties(), new StringSerializer(), AvroSerde.of(DrEvent.class))) {
+      p.send(new ProducerRecord<>(kafka.topic(Topics.DR_EVENTS), "E2", DrEvent.newBuilder().setEventId("E2").setUtilityId("grid-utility")
+          .setTargetKind(TargetKind.FEEDER).setTargetId("F1").setDirection(DrDirection.REDUCE).setTargetW(4_000)
+          .setStart(Instant.ofEpochMilli(T0 + 20 * MIN)).setEnd(Instant.ofEpochMilli(T0 + 30 * MIN)).setRate(100_000)
+          .setStatus(DrStatus.ACTIVE).setVersion(1).setCreatedAt(Instant.ofEpochMilli(T0)).build())).get();
+    }
+    // 12:00-12:21 of both at 6 kW: the watermark passes 12:20 (dispatch), not 12:21 (the first check)
+    try (var p = new KafkaProducer<>(kafka.producerProperties(), new StringSerializer(), AvroSerde.of(DeviceIntervalEnergy.class))) {
+      for (int i = 0; i <= 20; i++) {
+        for (String ev : List.of("ev1", "ev2")) p.send(new ProducerRecord<>(energyTopic, ev, intervalEnergy(ev, i, 100_000)));
+      }
+      p.flush();
+    }
+
+    JobArgs args = JobArgs.of(new HashMap<>(Map.of("kafka", kafka.bootstrapServers(), "cassandra", cassandra.contactPoint(),
+        "keyspace", cassandra.keyspace(), "topic-prefix", kafka.prefix(), "group-prefix", kafka.prefix() + "it", "idleness-seconds", "3")));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    env.enableCheckpointing(500);
+    DrJob.onKafka(env, args, OffsetsInitializer.earliest(), new RegistryHolder(RegistryHolder.cassandra(args.cassandra(), args.keyspace()), 60_000));
+    JobClient job = env.executeAsync("dr-acks-it");
+    try (var dispatch = new KafkaConsumer<>(kafka.consumerProperties("dispatch-acks"), new StringDeserializer(), AvroSerde.of(DispatchCommand.class));
+         var answers = new KafkaProducer<>(kafka.producerProperties(), new StringSerializer(), AvroSerde.of(CommandAck.class));
+         CqlSession s = cassandra.session()) {
+      dispatch.subscribe(List.of(kafka.topic(Topics.DISPATCH)));
+      List<DispatchCommand> commands = new ArrayList<>();
+      Await.until("the first dispatch command", Duration.ofSeconds(120), () -> {
+        dispatch.poll(Duration.ofMillis(200)).forEach(r -> commands.add(r.value()));
+        return !commands.isEmpty();
+      });
+      DispatchCommand x = commands.get(0);
+      assertThat(commands).singleElement().satisfies(c -> {
+        assertThat(c.getCommandId()).isEqualTo("E2/" + c.getDeviceId() + "/0");
+        assertThat(c.getRequestedW()).isEqualTo(5_500);
+      });
+      String y = x.getDeviceId().equals("ev1") ? "ev2" : "ev1";
+
+      long refusedAt = T0 + 20 * MIN + 58_000;
+      answers.send(new ProducerRecord<>(acksTopic, x.getDeviceId(), ack(x, AckStatus.REJECTED, "owner override", refusedAt))).get();
+      Await.until("the refusal stored", Duration.ofSeconds(60), () -> {
+        var row = s.execute("SELECT status, command_id, acked_at, reason FROM dr_command_ack WHERE event_id = 'E2' AND device_id = ?", x.getDeviceId()).one();
+        return row != null && row.getString(0).equals("REJECTED") && row.getString(1).equals(x.getCommandId())
+            && row.getInstant(2).toEpochMilli() == refusedAt && "owner override".equals(row.getString(3));
+      });
+
+      // 12:21-12:41: x charges on, y stops
+      try (var p = new KafkaProducer<>(kafka.producerProperties(), new StringSerializer(), AvroSerde.of(DeviceIntervalEnergy.class))) {
+        for (int i = 21; i <= 40; i++) {
+          p.send(new ProducerRecord<>(energyTopic, x.getDeviceId(), intervalEnergy(x.getDeviceId(), i, 100_000)));
+          p.send(new ProducerRecord<>(energyTopic, y, intervalEnergy(y, i, i < 30 ? 0 : 100_000)));
+        }
+      }
+      Await.until("a re-dispatch and both releases", Duration.ofSeconds(120), () -> {
+        dispatch.poll(Duration.ofMillis(200)).forEach(r -> commands.add(r.value()));
+        return commands.size() >= 4;
+      });
+      DispatchCommand round1 = commands.stream().filter(c -> c.getRound() == 1).findFirst().orElseThrow();
+      assertThat(round1.getDeviceId()).isEqualTo(y);
+      assertThat(round1.getRequestedW()).isEqualTo(5_500);
+      assertThat(round1.getIssuedAt().toEpochMilli()).as("from the refusal, not the next interval").isEqualTo(refusedAt);
+      assertThat(round1.getStart().toEpochMilli()).isEqualTo(refusedAt);
+      assertThat(commands).extracting(DispatchCommand::getCommandId).containsExactlyInAnyOrder(
+          x.getCommandId(), "E2/" + y + "/1", "E2/" + x.getDeviceId() + "/release", "E2/" + y + "/release");
+      answers.send(new ProducerRecord<>(acksTopic, y, ack(round1, AckStatus.ACCEPTED, null, refusedAt + 7_000))).get();
+
+      // y: 12:20 asked 2 s, delivered nothing yet; 12:21-12:29 asked 5,500 W × 60 s = 91,666 mWh and delivered it.
+      // x: refused before its first interval ended, so nothing verified and nothing paid.
+      Await.until("ten verified deliveries of y", Duration.ofSeconds(60),
+          () -> s.execute("SELECT count(*) FROM dr_delivery WHERE event_id = 'E2'").one().getLong(0) >= 10);
+      Map<String, Long> delivered = new TreeMap<>();
+      for (var row : s.execute("SELECT device_id, delivered_milli_wh FROM dr_delivery WHERE event_id = 'E2'")) {
+        delivered.merge(row.getString(0), row.getLong(1), Long::sum);
+      }
+      assertThat(delivered).containsExactly(Map.entry(y, 9 * 91_666L));
+      // reliability: x asked 5,500 W for 600 s, delivered nothing → 0.8 × 0.8 = 0.64. y asked 5,500 W for 542 s =
+      // 828,055 mWh, delivered 824,994 (996,303 ppm) → 0.64 + 0.2 × 0.996303 = 0.839260
+      Await.until("reliability of both", Duration.ofSeconds(60),
+          () -> s.execute("SELECT count(*) FROM device_reliability").one().getLong(0) >= 2);
+      assertThat(s.execute("SELECT reliability_ppm FROM device_reliability WHERE device_id = ?", x.getDeviceId()).one().getLong(0)).isEqualTo(640_000L);
+      assertThat(s.execute("SELECT reliability_ppm FROM device_reliability WHERE device_id = ?", y).one().getLong(0)).isEqualTo(839_260L);
+      // both answers stored (y's came after its timeout, so an UNANSWERED row may have come first: the answer replaces it)
+      Await.until("y's acceptance stored", Duration.ofSeconds(60), () -> {
+        var row = s.execute("SELECT status FROM dr_command_ack WHERE event_id = 'E2' AND device_id = ?", y).one();
+        return row != null && row.getString(0).equals("ACCEPTED");
+      });
+      assertThat(s.execute("SELECT device_id, status FROM dr_command_ack WHERE event_id = 'E2'").all().stream()
+          .map(r -> r.getString(0) + " " + r.getString(1)).collect(Collectors.toList()))
+          .containsExactlyInAnyOrder(x.getDeviceId() + " REJECTED", y + " ACCEPTED");
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  static CommandAck ack(DispatchCommand c, AckStatus status, String reason, long atMillis) {
+    return CommandAck.newBuilder().setCommandId(c.getCommandId()).setEventId(c.getEventId()).setDeviceId(c.getDeviceId())
+        .setStatus(status).setReason(reason).setAckedAt(Instant.ofEpochMilli(atMillis)).build();
+  }
+
+  static DeviceIntervalEnergy intervalEnergy(String device, int i, long importMilliWh) {
+    Quality q = Quality.newBuilder().setClean(0.3).setLocal(0).setStress(StressKind.NONE).build();
+    return DeviceIntervalEnergy.newBuilder().setDeviceId(device).setOwnerAddress(EV_OWNER).setKind("ev_charger")
+        .setFeederId("F1").setSubstationId("S1").setRegionId("R1")
+        .setIntervalStart(Instant.ofEpochMilli(T0 + i * MIN)).setIntervalEnd(Instant.ofEpochMilli(T0 + (i + 1) * MIN))
+        .setImportMilliWh(importMilliWh).setExportMilliWh(0).setImportQuality(q).setExportQuality(q).build();
   }
 }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public final class CassandraSchema {
   /** The migrations, in order. A later issue adds a file here and to the resources. */
-  public static final List<String> MIGRATIONS = List.of("V001__base.cql", "V002__dr.cql");
+  public static final List<String> MIGRATIONS = List.of("V001__base.cql", "V002__dr.cql", "V003__dr_command_ack.cql");
   private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
 
   private CassandraSchema() {}

@@ -313,7 +313,7 @@ public final class PipelineBench {
   }
 
   /** The CQL migrations of the schemas module, in order (local-stack's CassandraSchema.MIGRATIONS, not on a job's classpath). */
-  static final List<String> MIGRATIONS = List.of("V001__base.cql", "V002__dr.cql");
+  static final List<String> MIGRATIONS = List.of("V001__base.cql", "V002__dr.cql", "V003__dr_command_ack.cql");
 
   static void createTables(CqlSession s, String keyspace) throws Exception {
     s.execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");

@@ -1,5 +1,6 @@
 package io.onder.flink.dr;
 
+import io.onder.avro.CommandAck;
 import io.onder.avro.CommandAction;
 import io.onder.avro.DeviceIntervalEnergy;
 import io.onder.avro.DispatchCommand;
@@ -10,6 +11,7 @@ import io.onder.flink.quality.Rulebooks;
 import io.onder.flink.registry.Registry;
 import io.onder.flink.registry.RegistryHolder;
 import io.onder.rules.Baseline;
+import io.onder.rules.CommandAnswers;
 import io.onder.rules.DeviceCommand;
 import io.onder.rules.DeviceKind;
 import io.onder.rules.DeviceProfile;
@@ -17,6 +19,7 @@ import io.onder.rules.Dispatcher;
 import io.onder.rules.DrEventSpec;
 import io.onder.rules.Flexibility;
 import io.onder.rules.Intervals;
+import io.onder.rules.Money;
 import io.onder.rules.Reliability;
 import io.onder.rules.Rulebook;
 import io.onder.rules.Verification;
@@ -54,13 +57,22 @@ import org.slf4j.LoggerFactory;
  *   <li>at its start: round 0 over the devices under the target that have a baseline (a device whose delivery
  *       could not be verified is not asked) and something to give — {@link Flexibility} from the registry and the
  *       latest interval, capped at the owner's {@code flexible_w} — with {@link Dispatcher#dispatch}.</li>
+ *   <li>a device's answer to its command ({@link CommandAck}, from the gateway): kept, written at once as a
+ *       {@code dr_command_ack} row (side output {@link #ANSWERS}), and acted on when the watermark reaches the time it
+ *       was given ({@link CommandAnswers}). A refusal during the window: the device is no longer counted on; if the
+ *       devices still counted on are expected (asked W × reliability) to deliver less than the target,
+ *       {@link Dispatcher#redispatch} asks devices not yet commanded, from the refusal on. Answers to RELEASE
+ *       commands change nothing.</li>
  *   <li>at each interval boundary inside the window: each commanded device's energy in the interval just closed
- *       is verified ({@link Verification#verify} against its {@link Baseline}) → one {@link DrDelivery} (side output
- *       {@link #DELIVERY}); the pool's delivery, as average W over the covered time, against the target; on
- *       shortfall {@link Dispatcher#redispatch} asks devices not yet commanded, from that boundary on.</li>
+ *       is verified ({@link Verification#verify} against its {@link Baseline}; a refused device only for intervals
+ *       that ended by its refusal) → one {@link DrDelivery} (side output {@link #DELIVERY}). A device with no answer
+ *       within {@code ackTimeoutMillis} of its command is UNANSWERED (a row, once) and no longer counted on when a
+ *       refusal is covered; what it measurably delivers still counts. The pool's delivery is what the devices that
+ *       did not refuse delivered, each as average W over the time it was asked in the interval; below the target,
+ *       {@link Dispatcher#redispatch} asks devices not yet commanded, from that boundary on.</li>
  *   <li>at the end of the interval holding the event's end: RELEASE to every commanded device, reliability updated
- *       with delivered ÷ asked over the whole ask (an interval with no energy counts as nothing delivered; side
- *       output {@link #RELIABILITY}), and the event's state removed.</li>
+ *       with delivered ÷ asked over the whole ask (an interval with no energy, or after a refusal, counts as nothing
+ *       delivered; side output {@link #RELIABILITY}), and the event's state removed with its answers.</li>
  *   <li>cancelled (a newer version with status CANCELLED): RELEASE at once; intervals already verified stay paid,
  *       none after is verified; reliability unchanged (the utility cut it short, not the device). A newer ACTIVE
  *       version replaces target and end (commands already sent stand).</li>
@@ -74,6 +86,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   public static final OutputTag<DrDelivery> DELIVERY = new OutputTag<>("dr-delivery") {};
   public static final OutputTag<DeviceReliability> RELIABILITY = new OutputTag<>("dr-reliability") {};
   public static final OutputTag<DrEvent> EXPIRED = new OutputTag<>("dr-expired") {};
+  public static final OutputTag<CommandAnswerRow> ANSWERS = new OutputTag<>("dr-command-answers") {};
   /** Devices are swept on timers at multiples of this. */
   static final long SWEEP_MILLIS = 3_600_000L;
 
@@ -83,11 +96,19 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   private final long idleMillis;
   private final long minSocPpm;
   private final long maxSocPpm;
+  private final long ackTimeoutMillis;
 
   private transient MapState<String, DeviceFlexState> devices;
   private transient MapState<String, DrEventState> events;
   /** Commanded devices by "eventId|deviceId". */
   private transient MapState<String, EventDeviceState> commanded;
+  /** Devices' answers to their commands by "eventId|deviceId". */
+  private transient MapState<String, AnswerState> answers;
+  /**
+   * Refusals not acted on yet, by "eventId|deviceId", with the time given: only these need a timer and a look at
+   * the event, so thousands of acceptances cost one state write each, not a pass over every commanded device.
+   */
+  private transient MapState<String, Long> refusalsDue;
   private transient Rulebook.DrRules rules;
   private transient Intervals intervals;
   private transient Baseline baseline;
@@ -99,6 +120,14 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
    */
   public DemandResponseFunction(RegistryHolder registry, String rulebookVersion, long intervalMillis, long idleMillis, long minSocPpm,
       long maxSocPpm) {
+    this(registry, rulebookVersion, intervalMillis, idleMillis, minSocPpm, maxSocPpm, intervalMillis);
+  }
+
+  /** @param ackTimeoutMillis how long a device has to answer its command before it is not counted on */
+  public DemandResponseFunction(RegistryHolder registry, String rulebookVersion, long intervalMillis, long idleMillis, long minSocPpm,
+      long maxSocPpm, long ackTimeoutMillis) {
+    if (ackTimeoutMillis <= 0) throw new IllegalArgumentException("ackTimeoutMillis must be > 0");
+    this.ackTimeoutMillis = ackTimeoutMillis;
     this.registry = registry;
     this.rulebookVersion = rulebookVersion;
     this.intervalMillis = intervalMillis;
@@ -112,6 +141,8 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     devices = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-devices", Types.STRING, Types.POJO(DeviceFlexState.class)));
     events = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-events", Types.STRING, Types.POJO(DrEventState.class)));
     commanded = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-commanded", Types.STRING, Types.POJO(EventDeviceState.class)));
+    answers = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-answers", Types.STRING, Types.POJO(AnswerState.class)));
+    refusalsDue = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-refusals-due", Types.STRING, Types.LONG));
     rules = Rulebooks.load(rulebookVersion).dr();
     intervals = new Intervals(intervalMillis);
     baseline = new Baseline(rules, intervals);
@@ -121,6 +152,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   @Override
   public void processElement(DrInput in, Context ctx, Collector<DispatchCommand> out) throws Exception {
     if (in.energy != null) onEnergy(in.energy, ctx);
+    else if (in.ack != null) onAnswer(in.ack, ctx);
     else onEvent(in.event, ctx, out);
   }
 
@@ -152,17 +184,19 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
    * watermark, not as energy arrives: when the job catches up, energy of the event's intervals can arrive before the
    * watermark reaches the event's start, i.e. before the devices are asked.
    *
-   * @return the pool's verified delivery in the interval, mWh
+   * @return each verified device's delivery in the interval, mWh
    */
-  private long verify(DrEventState ev, long t, Context ctx) throws Exception {
+  private Map<String, Long> verify(DrEventState ev, long t, Context ctx) throws Exception {
     long from = t - intervalMillis;
-    long sum = 0;
+    Map<String, Long> delivered = new HashMap<>();
     List<String> ids = new ArrayList<>(commandedDevices(ev));
     ids.sort(null);
     for (String id : ids) {
       EventDeviceState c = commanded.get(ev.eventId + "|" + id);
       DeviceFlexState d = devices.get(id);
       if (d == null || t <= c.fromMillis || from >= ev.endMillis) continue;
+      if (!CommandAnswers.verified(c.refusedAtMillis, t)) continue; // refused before the interval ended: not taken
+      if (from <= c.lastVerifiedStart) continue; // verified already: never paid twice
       int i = java.util.Arrays.binarySearch(d.historyStart, from);
       if (i < 0) continue; // no energy for this interval: nothing verified, which counts against reliability
       long net = d.historyNetMilliWh[i];
@@ -170,13 +204,104 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
       c.deliveredMilliWh += v.deliveredMilliWh();
       c.lastVerifiedStart = from;
       commanded.put(ev.eventId + "|" + id, c);
-      sum += v.deliveredMilliWh();
+      delivered.put(id, v.deliveredMilliWh());
       ctx.output(DELIVERY, DrDelivery.newBuilder().setEventId(ev.eventId).setDeviceId(id).setOwnerAddress(d.ownerAddress)
           .setIntervalStart(Instant.ofEpochMilli(from)).setIntervalEnd(Instant.ofEpochMilli(t))
           .setBaselineMilliWh(v.baselineMilliWh()).setActualMilliWh(v.actualMilliWh()).setRequestedMilliWh(v.requestedMilliWh())
           .setDeliveredMilliWh(v.deliveredMilliWh()).setRate(ev.rate).setUtilityAccount(ev.utilityAccount()).build());
     }
-    return sum;
+    return delivered;
+  }
+
+  // ---- answers to commands ----------------------------------------------------------------------------------
+
+  /**
+   * Keeps a device's answer and writes its row at once; a refusal is acted on when the watermark reaches the time it
+   * was given (a timer then), so a replay decides the same; an acceptance is read at the next boundary. A refusal is
+   * final.
+   */
+  private void onAnswer(CommandAck a, Context ctx) throws Exception {
+    if (a.getCommandId().endsWith("/release")) return; // the device confirms its release: nothing to decide
+    String key = a.getEventId() + "|" + a.getDeviceId();
+    CommandAnswers.Reply reply = CommandAnswers.Reply.valueOf(a.getStatus().name());
+    long at = a.getAckedAt().toEpochMilli();
+    AnswerState s = answers.get(key);
+    if (s != null && s.commandId.equals(a.getCommandId()) && s.status.equals(reply.name()) && s.repliedAtMillis == at) return; // a repeat
+    if (s != null && !CommandAnswers.replaces(s.reply(), reply)) return;
+    s = new AnswerState();
+    s.commandId = a.getCommandId();
+    s.status = reply.name();
+    s.repliedAtMillis = at;
+    answers.put(key, s);
+    ctx.output(ANSWERS, new CommandAnswerRow(a.getEventId(), a.getDeviceId(), a.getCommandId(), reply.name(), a.getReason(), at));
+    if (reply != CommandAnswers.Reply.REJECTED) return;
+    refusalsDue.put(key, at);
+    // A refusal behind the watermark is acted on just after it: a timer at its own time would fire at the next
+    // watermark as well, but with a time that may be an interval boundary already checked.
+    ctx.timerService().registerEventTimeTimer(Math.max(at, ctx.timerService().currentWatermark() + 1));
+  }
+
+  /** The standing at {@code t} of a commanded device (its answer must be to the command it has now). */
+  private CommandAnswers.Standing standing(DrEventState ev, EventDeviceState c, long t) throws Exception {
+    AnswerState a = answers.get(ev.eventId + "|" + c.deviceId);
+    boolean forThisCommand = a != null && a.commandId.equals(commandId(ev, c));
+    return CommandAnswers.standing(forThisCommand ? a.reply() : null, forThisCommand ? a.repliedAtMillis : 0, c.fromMillis, ackTimeoutMillis, t);
+  }
+
+  private static String commandId(DrEventState ev, EventDeviceState c) {
+    return ev.eventId + "/" + c.deviceId + "/" + c.round; // as the Dispatcher names commands
+  }
+
+  /**
+   * Marks the devices that refused by {@code t}; true if any did since the last call. A refusal of a command not
+   * issued yet (a replay reads answers before the watermark reaches their commands) waits for it.
+   */
+  private boolean markRefusals(DrEventState ev, long t) throws Exception {
+    if (refusalsDue.isEmpty()) return false;
+    String prefix = ev.eventId + "|";
+    List<String> due = new ArrayList<>();
+    for (Map.Entry<String, Long> en : refusalsDue.entries()) {
+      if (en.getKey().startsWith(prefix) && en.getValue() <= t) due.add(en.getKey());
+    }
+    due.sort(null);
+    boolean any = false;
+    for (String key : due) {
+      EventDeviceState c = commanded.get(key);
+      if (c == null) continue; // not commanded (yet)
+      refusalsDue.remove(key);
+      if (c.refusedAtMillis != Long.MAX_VALUE || standing(ev, c, t) != CommandAnswers.Standing.REFUSED) continue; // another round's
+      c.refusedAtMillis = answers.get(key).repliedAtMillis;
+      commanded.put(key, c);
+      any = true;
+    }
+    return any;
+  }
+
+  /** Right after a refusal: if the devices still counted on are not expected to meet the target, ask others. */
+  private void coverRefusals(DrEventState ev, long t, Context ctx, Collector<DispatchCommand> out) throws Exception {
+    if (t >= ev.endMillis) return;
+    List<CommandAnswers.Asked> asked = new ArrayList<>();
+    for (String id : commandedDevices(ev)) {
+      EventDeviceState c = commanded.get(ev.eventId + "|" + id);
+      DeviceFlexState d = devices.get(id);
+      long reliability = d == null ? 0 : d.reliability(rules.reliabilityPriorPpm());
+      asked.add(new CommandAnswers.Asked(standing(ev, c, t), c.requestedW, reliability, 0, 0));
+    }
+    long expectedW = CommandAnswers.expectedW(asked);
+    if (expectedW < ev.targetW) redispatch(ev, t, expectedW, out);
+  }
+
+  /** Asks devices not yet commanded for what the pool falls short of the target, from {@code t} on. */
+  private void redispatch(DrEventState ev, long t, long countedW, Collector<DispatchCommand> out) throws Exception {
+    Set<String> already = commandedDevices(ev);
+    Map<String, Long> baselines = new HashMap<>();
+    List<Dispatcher.Candidate> pool = pool(ev, t, already, baselines);
+    Dispatcher.Plan plan = dispatcher.redispatch(ev.spec(t), pool, countedW, already, ev.round + 1, t);
+    if (!plan.commands().isEmpty()) {
+      ev.round++;
+      emit(ev, plan, baselines, t, out);
+      events.put(ev.eventId, ev);
+    }
   }
 
   // ---- events -----------------------------------------------------------------------------------------------
@@ -216,11 +341,17 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     due.sort((a, b) -> a.eventId.compareTo(b.eventId));
     for (DrEventState ev : due) {
       if (!ev.dispatched) {
-        if (t >= ev.startMillis) dispatch(ev, ctx, out);
+        if (t >= ev.startMillis) {
+          dispatch(ev, ctx, out);
+          if (markRefusals(ev, t)) coverRefusals(ev, t, ctx, out);
+        }
       } else if (t >= finish(ev)) {
         finish(ev, t, ctx, out);
       } else if (t % intervalMillis == 0 && t > ev.startMillis) {
+        markRefusals(ev, t);
         check(ev, t, ctx, out);
+      } else if (markRefusals(ev, t)) {
+        coverRefusals(ev, t, ctx, out);
       }
     }
     if (t % SWEEP_MILLIS == 0) sweep(t);
@@ -239,28 +370,36 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     next(ev, at, ctx);
   }
 
-  /** An interval boundary inside the window: re-dispatch if the pool delivered less than the target. */
+  /**
+   * An interval boundary inside the window: re-dispatch if the devices that did not refuse delivered less than the
+   * target. A device silent past its answer timeout gets its UNANSWERED row here, once.
+   */
   private void check(DrEventState ev, long t, OnTimerContext ctx, Collector<DispatchCommand> out) throws Exception {
     long from = t - intervalMillis;
-    long sum = verify(ev, t, ctx);
-    long covered = Math.min(ev.endMillis, t) - Math.max(ev.startMillis, from);
-    long measuredW = covered <= 0 ? 0 : Math.floorDiv(Math.multiplyExact(sum, 3_600L), covered);
-    if (t < ev.endMillis && measuredW < ev.targetW) {
-      Set<String> already = commandedDevices(ev);
-      Map<String, Long> baselines = new HashMap<>();
-      List<Dispatcher.Candidate> pool = pool(ev, t, already, baselines);
-      Dispatcher.Plan plan = dispatcher.redispatch(ev.spec(t), pool, measuredW, already, ev.round + 1, t);
-      if (!plan.commands().isEmpty()) {
-        ev.round++;
-        emit(ev, plan, baselines, t, out);
-        events.put(ev.eventId, ev);
+    Map<String, Long> delivered = verify(ev, t, ctx);
+    List<String> ids = new ArrayList<>(commandedDevices(ev));
+    ids.sort(null);
+    List<CommandAnswers.Asked> asked = new ArrayList<>();
+    for (String id : ids) {
+      String key = ev.eventId + "|" + id;
+      EventDeviceState c = commanded.get(key);
+      CommandAnswers.Standing st = standing(ev, c, t);
+      if (st == CommandAnswers.Standing.UNANSWERED && !c.unansweredNoted && answers.get(key) == null) {
+        c.unansweredNoted = true;
+        commanded.put(key, c);
+        ctx.output(ANSWERS, new CommandAnswerRow(ev.eventId, id, commandId(ev, c), "UNANSWERED", null, Long.MIN_VALUE));
       }
+      long askedMillis = Math.min(ev.endMillis, t) - Math.max(Math.max(ev.startMillis, from), c.fromMillis);
+      asked.add(new CommandAnswers.Asked(st, c.requestedW, 0, delivered.getOrDefault(id, 0L), askedMillis));
     }
+    long measuredW = CommandAnswers.measuredW(asked);
+    if (t < ev.endMillis && measuredW < ev.targetW) redispatch(ev, t, measuredW, out);
     next(ev, t, ctx);
   }
 
   /** The end: release, reliability, forget the event. */
   private void finish(DrEventState ev, long t, OnTimerContext ctx, Collector<DispatchCommand> out) throws Exception {
+    markRefusals(ev, t);
     verify(ev, t, ctx);
     for (String deviceId : commandedDevices(ev)) {
       EventDeviceState c = commanded.get(ev.eventId + "|" + deviceId);
@@ -339,6 +478,12 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     List<String> gone = new ArrayList<>();
     for (String k : commanded.keys()) if (k.startsWith(prefix)) gone.add(k);
     for (String k : gone) commanded.remove(k);
+    List<String> answered = new ArrayList<>();
+    for (String k : answers.keys()) if (k.startsWith(prefix)) answered.add(k);
+    for (String k : answered) answers.remove(k);
+    List<String> refused = new ArrayList<>();
+    for (String k : refusalsDue.keys()) if (k.startsWith(prefix)) refused.add(k);
+    for (String k : refused) refusalsDue.remove(k);
     events.remove(ev.eventId);
   }
 
@@ -371,6 +516,19 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
       if (en.getValue().lastIntervalEnd + idleMillis <= t && !busy.contains(en.getKey())) silent.add(en.getKey());
     }
     for (String id : silent) devices.remove(id);
+    // answers to events this region no longer has (over, or never seen here): forgotten after an hour
+    List<String> stale = new ArrayList<>();
+    for (Map.Entry<String, AnswerState> en : answers.entries()) {
+      String eventId = en.getKey().substring(0, en.getKey().lastIndexOf('|'));
+      if (en.getValue().repliedAtMillis + SWEEP_MILLIS <= t && !events.contains(eventId)) stale.add(en.getKey());
+    }
+    for (String k : stale) answers.remove(k);
+    stale.clear();
+    for (Map.Entry<String, Long> en : refusalsDue.entries()) {
+      String eventId = en.getKey().substring(0, en.getKey().lastIndexOf('|'));
+      if (en.getValue() + SWEEP_MILLIS <= t && !events.contains(eventId)) stale.add(en.getKey());
+    }
+    for (String k : stale) refusalsDue.remove(k);
   }
 
   static DispatchCommand avro(DeviceCommand c) {

@@ -36,4 +36,18 @@ public final class DrRows {
       return new Object[] {r.deviceId, r.reliabilityPpm, r.eventId, r.requestedMilliWh, r.deliveredMilliWh, Instant.ofEpochMilli(r.eventEndMillis)};
     }
   };
+
+  /** A commanded device's answer in an event (table of V003__dr_command_ack.cql). */
+  public static final RowMapper<CommandAnswerRow> COMMAND_ACK = new RowMapper<>() {
+    @Override
+    public String cql(String ks) {
+      return "INSERT INTO " + ks + ".dr_command_ack (event_id, device_id, command_id, status, reason, acked_at) VALUES (?,?,?,?,?,?)";
+    }
+
+    @Override
+    public Object[] values(CommandAnswerRow r) {
+      return new Object[] {r.eventId, r.deviceId, r.commandId, r.status, r.reason,
+          r.ackedAtMillis == Long.MIN_VALUE ? null : Instant.ofEpochMilli(r.ackedAtMillis)};
+    }
+  };
 }

@@ -13,6 +13,10 @@ public class EventDeviceState {
   public long deliveredMilliWh;
   /** Start of the latest interval verified; a correction of an interval already verified is not paid twice. */
   public long lastVerifiedStart = Long.MIN_VALUE;
+  /** When the device refused its command (Long.MAX_VALUE: it has not): no interval ending after it is verified. */
+  public long refusedAtMillis = Long.MAX_VALUE;
+  /** Whether its UNANSWERED row was written (once per command). */
+  public boolean unansweredNoted;
 
   public EventDeviceState() {}
 }

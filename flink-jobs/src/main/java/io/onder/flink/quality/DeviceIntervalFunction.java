@@ -57,10 +57,31 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
     if (s.nextInterval == Long.MIN_VALUE || (!s.emittedAny && firstWhole < s.nextInterval)) s.nextInterval = firstWhole;
     if (r.getExportSource() != null && r.getExportMilliWh() != null) s.lastSource = r.getExportSource().name();
     if (r.getSocPercent() != null) s.lastSoc = r.getSocPercent();
+    // A late reading (its interval already behind the watermark) may bracket intervals that were waiting for it:
+    // close them now. A timer cannot do it sooner: one registered at or behind the watermark fires only when the
+    // next watermark arrives, which on a quiet or idle source can be long after.
+    closeReady(s, e, ctx.timerService().currentWatermark(), ctx.getCurrentKey(), out);
     s.store(e);
     state.update(s);
     ctx.timerService().registerEventTimeTimer(intervals.endOf(t));
     ctx.timerService().registerEventTimeTimer(t + idleTimeoutMillis);
+  }
+
+  /** Emits every interval whose end the watermark has passed and readings bracket, in order; false if none. */
+  private boolean closeReady(TimelineState s, IntervalEnergy e, long watermark, String device, Collector<DeviceEnergy> out) {
+    boolean emitted = false;
+    while (s.nextInterval + intervalMillis <= watermark) {
+      Optional<IntervalEnergy.Energy> energy = e.between(s.nextInterval, s.nextInterval + intervalMillis);
+      if (energy.isEmpty()) break; // readings do not bracket it yet: wait for the next reading
+      var en = energy.get();
+      out.collect(new DeviceEnergy(device, en.startMillis(), en.endMillis(), en.importMilliWh(), en.exportMilliWh(),
+          s.lastSource, s.lastSoc));
+      s.nextInterval += intervalMillis;
+      s.emittedAny = true;
+      emitted = true;
+    }
+    if (emitted) e.forgetBefore(s.nextInterval);
+    return emitted;
   }
 
   @Override
@@ -69,21 +90,7 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
     if (s == null) return;
     IntervalEnergy e = s.toEnergy();
     long watermark = ctx.timerService().currentWatermark();
-    boolean emitted = false;
-    while (s.nextInterval + intervalMillis <= watermark) {
-      Optional<IntervalEnergy.Energy> energy = e.between(s.nextInterval, s.nextInterval + intervalMillis);
-      if (energy.isEmpty()) break; // readings do not bracket it yet: wait for the next reading
-      var en = energy.get();
-      out.collect(new DeviceEnergy(ctx.getCurrentKey(), en.startMillis(), en.endMillis(), en.importMilliWh(), en.exportMilliWh(),
-          s.lastSource, s.lastSoc));
-      s.nextInterval += intervalMillis;
-      s.emittedAny = true;
-      emitted = true;
-    }
-    if (emitted) {
-      e.forgetBefore(s.nextInterval);
-      s.store(e);
-    }
+    if (closeReady(s, e, watermark, ctx.getCurrentKey(), out)) s.store(e);
     long last = Math.max(s.importTime.length > 0 ? s.importTime[s.importTime.length - 1] : Long.MIN_VALUE,
         s.exportTime.length > 0 ? s.exportTime[s.exportTime.length - 1] : Long.MIN_VALUE);
     if (watermark >= last + idleTimeoutMillis) {

@@ -6,6 +6,8 @@ import static io.onder.flink.dr.DrFixtures.energy;
 import static io.onder.flink.dr.DrFixtures.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onder.avro.AckStatus;
+import io.onder.avro.CommandAck;
 import io.onder.avro.CommandAction;
 import io.onder.avro.DispatchCommand;
 import io.onder.avro.DrDelivery;
@@ -13,8 +15,10 @@ import io.onder.avro.DrEvent;
 import io.onder.avro.DrStatus;
 import io.onder.avro.TargetKind;
 import io.onder.flink.registry.RegistryHolder;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntToLongFunction;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -219,5 +223,174 @@ class DemandResponseFunctionTest {
     assertThat(deliveries()).hasSize(20);
     assertThat(deliveries().stream().mapToLong(DrDelivery::getDeliveredMilliWh).sum()).isEqualTo(10 * 100_000 + 10 * 15_000);
     assertThat(reliability()).containsExactlyInAnyOrderEntriesOf(Map.of("ev1", 840_000L, "hp1", 760_000L));
+  }
+
+  // ---- answers to commands --------------------------------------------------------------------------------------
+
+  /** Baselines a minute: EV 100,000 mWh, heat pump 50,000, ld2 40,000 (the meter m1 is not controllable). */
+  static final Map<String, Long> BASE = Map.of("ev1", 100_000L, "hp1", 50_000L, "m1", 20_000L, "ld2", 40_000L);
+
+  /** Minutes {@code from}..{@code to}-1 of the whole fleet at its baseline, but devices in {@code stopped} import nothing. */
+  void fleet(int from, int to, Set<String> stopped) throws Exception {
+    for (int i = from; i < to; i++) {
+      for (String id : List.of("ev1", "hp1", "m1", "ld2")) {
+        DrInput in = DrInput.of(energy(id, i, stopped.contains(id) ? 0 : BASE.get(id)));
+        in.regionId = "R1";
+        h.processElement(new StreamRecord<>(in, in.timestamp()));
+      }
+      h.processWatermark(new Watermark(T0 + (i + 1) * MIN));
+    }
+  }
+
+  void answer(DispatchCommand c, AckStatus status, long atMillis) throws Exception {
+    DrInput in = DrInput.of(CommandAck.newBuilder().setCommandId(c.getCommandId()).setEventId(c.getEventId()).setDeviceId(c.getDeviceId())
+        .setStatus(status).setReason(status == AckStatus.REJECTED ? "owner override" : null).setAckedAt(Instant.ofEpochMilli(atMillis)).build());
+    in.regionId = "R1";
+    h.processElement(new StreamRecord<>(in, in.timestamp()));
+  }
+
+  List<String> answerRows() {
+    var out = h.getSideOutput(DemandResponseFunction.ANSWERS);
+    return out == null ? List.of() : out.stream().map(r -> r.getValue().deviceId + " " + r.getValue().status + " "
+        + (r.getValue().ackedAtMillis == Long.MIN_VALUE ? "-" : Instant.ofEpochMilli(r.getValue().ackedAtMillis).toString())).collect(Collectors.toList());
+  }
+
+  /**
+   * E3: reduce S1 by 1,000 W from 12:20 to 12:30; under S1 the EV, the heat pump and ld2 can each give at least
+   * 1,375 W. Goal 1,100 expected: the first-ranked device (x) alone is asked ⌈1,100 / 0.8⌉ = 1,375 W.
+   */
+  List<DispatchCommand> thirdEvent() throws Exception {
+    send(event("E3", TargetKind.SUBSTATION, "S1", 1_000, 20, 30, 1, DrStatus.ACTIVE));
+    fleet(0, 20, Set.of());
+    assertThat(commands()).extracting(c -> c.getRound() + " " + c.getRequestedW()).containsExactly("0 1375");
+    return List.copyOf(commands());
+  }
+
+  @Test
+  void a_refusal_is_covered_at_once_by_another_device_and_the_refuser_is_neither_verified_nor_paid() throws Exception {
+    DispatchCommand x = thirdEvent().get(0);
+    long refusedAt = T0 + 20 * MIN + 30_000;
+    answer(x, AckStatus.REJECTED, refusedAt);
+    assertThat(answerRows()).as("stored when it arrives").containsExactly(x.getDeviceId() + " REJECTED 2026-06-21T12:20:30Z");
+    assertThat(commands()).as("acted on when the watermark reaches it").hasSize(1);
+
+    // minute 20 closes: at 12:20:30 the pool counts on nothing, so y is asked the whole 1,375 W from the refusal on
+    Set<String> others = Set.of("ev1", "hp1", "ld2").stream().filter(d -> !d.equals(x.getDeviceId())).collect(Collectors.toSet());
+    fleet(20, 21, others);
+    List<DispatchCommand> round1 = commands().stream().filter(c -> c.getRound() == 1).collect(Collectors.toList());
+    assertThat(round1).singleElement().satisfies(y -> {
+      assertThat(y.getDeviceId()).isNotEqualTo(x.getDeviceId());
+      assertThat(y.getRequestedW()).isEqualTo(1_375);
+      assertThat(y.getIssuedAt().toEpochMilli()).isEqualTo(refusedAt);
+      assertThat(y.getStart().toEpochMilli()).isEqualTo(refusedAt);
+    });
+    DispatchCommand y = round1.get(0);
+    answer(y, AckStatus.ACCEPTED, refusedAt + 10_000);
+    // y delivers: 12:21 measures it over its 30 s (11,458 mWh → 1,374 W ≥ 1,000): no third round
+    fleet(21, 31, others);
+    assertThat(commands().stream().filter(c -> c.getRound() > 1)).isEmpty();
+    assertThat(commands()).extracting(DispatchCommand::getCommandId).contains("E3/" + x.getDeviceId() + "/release", "E3/" + y.getDeviceId() + "/release");
+    assertThat(deliveries()).as("only y, ten minutes").hasSize(10).allSatisfy(dl -> assertThat(dl.getDeviceId()).isEqualTo(y.getDeviceId()));
+    assertThat(deliveries().get(0).getRequestedMilliWh()).as("1,375 W × 30 s").isEqualTo(11_458);
+    // x asked 1,375 W × 600 s = 229,166 mWh, delivered nothing → 0.8 × 0.8 = 0.64. y delivered 11,458 + 9 × 22,916 =
+    // 217,702 of 1,375 × 570 s = 217,708 (99.9972 %) → 0.64 + 0.2 × 0.999972 = 0.839994
+    assertThat(reliability()).containsExactlyInAnyOrderEntriesOf(Map.of(x.getDeviceId(), 640_000L, y.getDeviceId(), 839_994L));
+    assertThat(answerRows()).containsExactly(x.getDeviceId() + " REJECTED 2026-06-21T12:20:30Z", y.getDeviceId() + " ACCEPTED 2026-06-21T12:20:40Z");
+    assertThat(h.numKeyedStateEntries()).as("the devices' map, nothing of the event or its answers").isEqualTo(1);
+  }
+
+  /**
+   * x neither answers nor reduces: at 12:21 it is unanswered and the pool short, so y is asked (round 1). y refuses at
+   * 12:21:30: x, silent past its timeout, is not counted on, so z is asked at once (round 2). x then follows without
+   * answering: its delivery is verified and paid; it answers late, at 12:25:10.
+   */
+  @Test
+  void a_replay_with_the_answers_in_before_the_commands_are_issued_decides_the_same() throws Exception {
+    // live: the refusal of test a_refusal_is_covered... arrives while the watermark is at 12:20
+    DispatchCommand x = thirdEvent().get(0);
+    answer(x, AckStatus.REJECTED, T0 + 20 * MIN + 30_000);
+    Set<String> others = Set.of("ev1", "hp1", "ld2").stream().filter(d -> !d.equals(x.getDeviceId())).collect(Collectors.toSet());
+    fleet(20, 21, others);
+    DispatchCommand round1 = commands().stream().filter(c -> c.getRound() == 1).findFirst().orElseThrow();
+    answer(round1, AckStatus.ACCEPTED, T0 + 20 * MIN + 40_000);
+    fleet(21, 31, others);
+    List<String> live = commands().stream().map(c -> show(c) + " @" + c.getIssuedAt()).collect(Collectors.toList());
+    List<String> liveDeliveries = deliveries().stream().map(d -> d.getDeviceId() + " " + d.getIntervalStart() + " " + d.getDeliveredMilliWh())
+        .collect(Collectors.toList());
+    Map<String, Long> liveReliability = reliability();
+
+    // replay: everything read before the watermark moves, answers before the commands they answer are issued
+    h.close();
+    harness();
+    send(event("E3", TargetKind.SUBSTATION, "S1", 1_000, 20, 30, 1, DrStatus.ACTIVE));
+    answer(x, AckStatus.REJECTED, T0 + 20 * MIN + 30_000);
+    answer(round1, AckStatus.ACCEPTED, T0 + 20 * MIN + 40_000);
+    for (int i = 0; i < 31; i++) {
+      for (String id : List.of("ev1", "hp1", "m1", "ld2")) {
+        DrInput in = DrInput.of(energy(id, i, i >= 20 && others.contains(id) ? 0 : BASE.get(id)));
+        in.regionId = "R1";
+        h.processElement(new StreamRecord<>(in, in.timestamp()));
+      }
+    }
+    h.processWatermark(new Watermark(T0 + 31 * MIN));
+    assertThat(commands().stream().map(c -> show(c) + " @" + c.getIssuedAt())).containsExactlyElementsOf(live);
+    assertThat(deliveries().stream().map(d -> d.getDeviceId() + " " + d.getIntervalStart() + " " + d.getDeliveredMilliWh()))
+        .containsExactlyElementsOf(liveDeliveries);
+    assertThat(reliability()).isEqualTo(liveReliability).containsEntry(x.getDeviceId(), 640_000L);
+  }
+
+  @Test
+  void a_device_silent_past_its_timeout_is_not_counted_on_but_what_it_delivers_counts_and_is_paid() throws Exception {
+    DispatchCommand x = thirdEvent().get(0);
+    fleet(20, 21, Set.of());
+    assertThat(answerRows()).containsExactly(x.getDeviceId() + " UNANSWERED -");
+    DispatchCommand y = commands().stream().filter(c -> c.getRound() == 1).collect(Collectors.toList()).get(0);
+    assertThat(y.getIssuedAt().toEpochMilli()).isEqualTo(T0 + 21 * MIN);
+    answer(y, AckStatus.REJECTED, T0 + 21 * MIN + 30_000);
+    fleet(21, 22, Set.of());
+    List<DispatchCommand> round2 = commands().stream().filter(c -> c.getRound() == 2).collect(Collectors.toList());
+    assertThat(round2).singleElement().satisfies(z -> {
+      assertThat(z.getDeviceId()).isNotIn(x.getDeviceId(), y.getDeviceId());
+      assertThat(z.getRequestedW()).isEqualTo(1_375);
+      assertThat(z.getIssuedAt().toEpochMilli()).isEqualTo(T0 + 21 * MIN + 30_000);
+    });
+    DispatchCommand z = round2.get(0);
+    answer(z, AckStatus.ACCEPTED, T0 + 21 * MIN + 40_000);
+    answer(x, AckStatus.ACCEPTED, T0 + 25 * MIN + 10_000);
+    fleet(22, 31, Set.of(x.getDeviceId(), z.getDeviceId()));
+    assertThat(deliveries()).filteredOn(dl -> dl.getDeviceId().equals(x.getDeviceId()) && dl.getDeliveredMilliWh() > 0)
+        .as("12:22-12:29, three minutes of them before it answered").extracting(dl -> dl.getIntervalStart().toEpochMilli())
+        .containsExactly(T0 + 22 * MIN, T0 + 23 * MIN, T0 + 24 * MIN, T0 + 25 * MIN, T0 + 26 * MIN, T0 + 27 * MIN, T0 + 28 * MIN, T0 + 29 * MIN);
+    assertThat(deliveries()).filteredOn(dl -> dl.getDeviceId().equals(y.getDeviceId())).as("y refused in its first minute").isEmpty();
+    assertThat(answerRows()).containsExactly(x.getDeviceId() + " UNANSWERED -", y.getDeviceId() + " REJECTED 2026-06-21T12:21:30Z",
+        z.getDeviceId() + " ACCEPTED 2026-06-21T12:21:40Z", x.getDeviceId() + " ACCEPTED 2026-06-21T12:25:10Z");
+  }
+
+  @Test
+  void a_device_that_follows_without_answering_counts_in_the_measured_delivery() throws Exception {
+    DispatchCommand x = thirdEvent().get(0);
+    fleet(20, 25, Set.of(x.getDeviceId()));
+    assertThat(answerRows()).containsExactly(x.getDeviceId() + " UNANSWERED -");
+    assertThat(commands()).as("1,374 W measured each minute: no re-dispatch").hasSize(1);
+    assertThat(deliveries()).hasSize(5).allSatisfy(dl -> assertThat(dl.getDeliveredMilliWh()).isEqualTo(22_916));
+  }
+
+  @Test
+  void answers_to_releases_and_repeats_change_nothing() throws Exception {
+    DispatchCommand x = thirdEvent().get(0);
+    answer(x, AckStatus.ACCEPTED, T0 + 20 * MIN + 5_000);
+    answer(x, AckStatus.ACCEPTED, T0 + 20 * MIN + 5_000);
+    DispatchCommand release = DispatchCommand.newBuilder(x).setCommandId("E3/" + x.getDeviceId() + "/release").setAction(CommandAction.RELEASE).build();
+    answer(release, AckStatus.REJECTED, T0 + 20 * MIN + 6_000);
+    fleet(20, 25, Set.of(x.getDeviceId()));
+    assertThat(answerRows()).containsExactly(x.getDeviceId() + " ACCEPTED 2026-06-21T12:20:05Z");
+    assertThat(commands()).as("counted on and delivering: no re-dispatch").hasSize(1);
+    // a refusal after accepting, given at 12:25 and arriving when the watermark is there already: acted on just
+    // after the watermark, and x is verified only up to it, each minute once
+    answer(x, AckStatus.REJECTED, T0 + 25 * MIN);
+    fleet(25, 26, Set.of(x.getDeviceId()));
+    assertThat(commands()).filteredOn(c -> c.getRound() == 1).singleElement()
+        .satisfies(c -> assertThat(c.getIssuedAt().toEpochMilli()).isEqualTo(T0 + 25 * MIN + 1));
+    assertThat(deliveries()).filteredOn(dl -> dl.getDeviceId().equals(x.getDeviceId())).as("12:20-12:25").hasSize(5);
   }
 }

@@ -2,9 +2,12 @@ package io.onder.flink.dr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onder.avro.AckStatus;
+import io.onder.avro.CommandAck;
 import io.onder.avro.DrStatus;
 import io.onder.avro.TargetKind;
 import io.onder.flink.registry.RegistryHolder;
+import java.time.Instant;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -23,6 +26,19 @@ class RouteToRegionTest {
       assertThat(h.extractOutputValues()).extracting(r -> (r.event != null ? r.event.getEventId() : r.energy.getDeviceId()) + "@" + r.regionId)
           .containsExactly("a@R1", "b@R1", "c@R1", "ev1@R1");
       assertThat(h.getSideOutput(RouteToRegion.UNKNOWN_TARGET)).extracting(r -> r.getValue().getEventId()).containsExactly("d");
+    }
+  }
+
+  @Test
+  void an_answer_goes_to_its_devices_region_and_one_from_an_unknown_device_aside() throws Exception {
+    try (OneInputStreamOperatorTestHarness<DrInput, DrInput> h = ProcessFunctionTestHarnesses.forProcessFunction(
+        new RouteToRegion(new RegistryHolder(RegistryHolder.fixed(DrFixtures.REGISTRY), 60_000)))) {
+      for (String device : new String[] {"hp1", "nobody"}) {
+        h.processElement(new StreamRecord<>(DrInput.of(CommandAck.newBuilder().setCommandId("E1/" + device + "/0").setEventId("E1").setDeviceId(device)
+            .setStatus(AckStatus.ACCEPTED).setAckedAt(Instant.ofEpochMilli(DrFixtures.T0)).build())));
+      }
+      assertThat(h.extractOutputValues()).extracting(r -> r.ack.getDeviceId() + "@" + r.regionId).containsExactly("hp1@R1");
+      assertThat(h.getSideOutput(RouteToRegion.UNKNOWN_DEVICE_ACK)).extracting(r -> r.getValue().getDeviceId()).containsExactly("nobody");
     }
   }
 }

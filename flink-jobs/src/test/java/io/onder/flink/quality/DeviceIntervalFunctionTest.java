@@ -100,6 +100,25 @@ class DeviceIntervalFunctionTest {
   }
 
   @Test
+  void a_late_reading_that_brackets_waiting_intervals_closes_them_at_once_not_at_the_next_watermark() throws Exception {
+    send(reading("d1", 1, T0, 0, 0));
+    send(reading("d1", 2, T0 + MIN, 1_000, 0));
+    h.processWatermark(new Watermark(T0 + 3 * MIN));
+    // 00:00-01:00 is bracketed; 01:00-02:00 and 02:00-03:00 wait for a reading after them
+    assertThat(out()).extracting(e -> e.intervalStart).containsExactly(T0);
+    // a late reading at 02:30 (behind the watermark, 1,500 mWh over 90 s): 01:00-02:00 = 1,000 is bracketed now
+    send(reading("d1", 3, T0 + 150_000, 2_500, 0));
+    assertThat(out()).as("closed when the reading arrives, with no further watermark")
+        .extracting(e -> e.intervalStart + "=" + e.importMilliWh).containsExactly(T0 + "=1000", (T0 + MIN) + "=1000");
+    // 02:00-03:00 still waits; the next watermark emits nothing twice
+    h.processWatermark(new Watermark(T0 + 4 * MIN));
+    assertThat(out()).hasSize(2);
+    send(reading("d1", 4, T0 + 210_000, 3_100, 0));
+    // 02:00-03:00: 02:00 at 2,000 (old slope), 03:00 at 2,500 + 600 * 30/60 = 2,800 → 800
+    assertThat(out()).extracting(e -> e.importMilliWh).containsExactly(1_000L, 1_000L, 800L);
+  }
+
+  @Test
   void devices_are_independent() throws Exception {
     send(reading("a", 1, T0, 0, 0));
     send(reading("b", 1, T0, 50, 0));
