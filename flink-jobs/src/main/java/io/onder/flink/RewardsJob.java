@@ -75,7 +75,7 @@ public final class RewardsJob {
         .flatMap(new DeviceRewards(args.rulebook())).name("device-rewards").uid("device-rewards");
     SingleOutputStreamOperator<RewardEntry> feeLines = feederStates
         .keyBy(FeederIntervalState::getSubstationId)
-        .process(new NetworkFees(registry, args.rulebook(), args.intervalMillis())).name("network-fees").uid("network-fees");
+        .process(new NetworkFees(registry, args.rulebook(), args.intervalMillis(), args.graceMillis())).name("network-fees").uid("network-fees");
     SingleOutputStreamOperator<RewardEntry> drLines = in.filter(r -> r.delivery != null).name("dr-deliveries").uid("dr-deliveries")
         .map(r -> r.delivery).returns(DrDelivery.class).name("dr-delivery").uid("dr-delivery")
         .flatMap(new DrPayments(args.rulebook())).name("dr-payments").uid("dr-payments");

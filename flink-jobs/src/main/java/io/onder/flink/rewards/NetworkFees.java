@@ -24,30 +24,45 @@ import org.apache.flink.util.Collector;
 
 /**
  * Per substation and interval: the tiers the pool's exported energy crossed ({@link NetworkTiers}) and the
- * distributor's network fee on it. Keyed by substation; an interval is settled once the watermark passes its end.
+ * distributor's network fee on it. Keyed by substation; an interval is settled as soon as every feeder of the
+ * substation has reported it, or else once the watermark passes its end plus the grace (the allowed lateness), with
+ * the feeders that did. The tiers depend on which feeders are settled together, so settling must not depend on
+ * arrival timing: a feeder's state arriving after its interval was settled is set aside (counted as
+ * {@code lateFeederState} and logged), never settled on its own.
  */
 public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalState, RewardEntry> {
   private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NetworkFees.class);
   private final RegistryHolder registry;
   private final String rulebookVersion;
   private final long intervalMillis;
+  private final long graceMillis;
+  private transient org.apache.flink.metrics.Counter late;
   private transient MapState<String, FeederSnapshot> pending;
   private transient RewardCalculator calculator;
 
-  public NetworkFees(RegistryHolder registry, String rulebookVersion, long intervalMillis) {
+  public NetworkFees(RegistryHolder registry, String rulebookVersion, long intervalMillis, long graceMillis) {
     this.registry = registry;
     this.rulebookVersion = rulebookVersion;
     this.intervalMillis = intervalMillis;
+    this.graceMillis = graceMillis;
   }
 
   @Override
   public void open(OpenContext ctx) {
     pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("feeders", Types.STRING, Types.POJO(FeederSnapshot.class)));
     calculator = new RewardCalculator(Rulebooks.load(rulebookVersion));
+    late = getRuntimeContext().getMetricGroup().counter("lateFeederState");
   }
 
   @Override
   public void processElement(FeederIntervalState f, Context ctx, Collector<RewardEntry> out) throws Exception {
+    if (f.getIntervalEnd().toEpochMilli() + graceMillis <= ctx.timerService().currentWatermark()) {
+      late.inc();
+      LOG.warn("feeder {}: state of interval {} arrived after substation {} was settled for it (grace {} s); set aside as late",
+          f.getFeederId(), f.getIntervalStart(), ctx.getCurrentKey(), graceMillis / 1000);
+      return;
+    }
     FeederSnapshot s = new FeederSnapshot();
     s.feederId = f.getFeederId();
     s.substationId = f.getSubstationId();
@@ -62,7 +77,7 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
     if (pendingOf(s.intervalStart).size() >= feedersOfSubstation) {
       settle(s.intervalStart, out);
     } else {
-      ctx.timerService().registerEventTimeTimer(f.getIntervalEnd().toEpochMilli());
+      ctx.timerService().registerEventTimeTimer(f.getIntervalEnd().toEpochMilli() + graceMillis);
     }
   }
 
@@ -78,7 +93,7 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<RewardEntry> out) throws Exception {
-    settle(timestamp - intervalMillis, out);
+    settle(timestamp - graceMillis - intervalMillis, out);
   }
 
   private void settle(long start, Collector<RewardEntry> out) throws Exception {

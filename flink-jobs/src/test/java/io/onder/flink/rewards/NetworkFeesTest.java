@@ -33,7 +33,7 @@ class NetworkFeesTest {
         "F1", new Registry.Feeder("F1", "S1", "R1", 10_000, 5_000, "0xd1"),
         "F2", new Registry.Feeder("F2", "S1", "R1", 10_000, 5_000, "0xd2")));
     var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-        new NetworkFees(new RegistryHolder(RegistryHolder.fixed(reg), 60_000), "onder-flex-2025.1", MIN),
+        new NetworkFees(new RegistryHolder(RegistryHolder.fixed(reg), 60_000), "onder-flex-2025.1", MIN, 0),
         FeederIntervalState::getSubstationId, Types.STRING);
     // F1 sends 3,000 mWh out, F2 takes 1,000 in: 1,000 stays in the substation (2,000 mWh/kWh-rate 2,000 → 2),
     // 2,000 goes up to the region (rate 5,000 → 10): 12 base units to F1's distributor, funded by the market.
@@ -46,5 +46,37 @@ class NetworkFeesTest {
     assertThat(h.numKeyedStateEntries()).isZero();
     assertThat(h.numEventTimeTimers()).isZero();
     h.close();
+  }
+
+  @Test
+  void a_silent_feeder_waits_for_the_grace_and_one_later_still_is_set_aside_not_settled_alone() throws Exception {
+    Registry reg = new Registry(Map.of(), Map.of(
+        "F1", new Registry.Feeder("F1", "S1", "R1", 10_000, 5_000, "0xd1"),
+        "F2", new Registry.Feeder("F2", "S1", "R1", 10_000, 5_000, "0xd2")));
+    var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new NetworkFees(new RegistryHolder(RegistryHolder.fixed(reg), 60_000), "onder-flex-2025.1", MIN, 5 * MIN),
+        FeederIntervalState::getSubstationId, Types.STRING);
+    h.processElement(new StreamRecord<>(feeder("F1", 3_000, 0), T0 + MIN));
+    h.processWatermark(new Watermark(T0 + 3 * MIN)); // past the interval, within the grace: F2 may still come
+    assertThat(h.extractOutputValues()).isEmpty();
+    h.processElement(new StreamRecord<>(feeder("F2", 0, 1_000), T0 + MIN));
+    // both feeders together, as in the first test: 12 base units
+    assertThat(h.extractOutputValues()).extracting(RewardEntry::getAccount, RewardEntry::getAmount)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("0xd1", 12L), org.assertj.core.groups.Tuple.tuple("market:onder-flex", -12L));
+    h.close();
+
+    var late = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new NetworkFees(new RegistryHolder(RegistryHolder.fixed(reg), 60_000), "onder-flex-2025.1", MIN, 5 * MIN),
+        FeederIntervalState::getSubstationId, Types.STRING);
+    late.processElement(new StreamRecord<>(feeder("F1", 3_000, 0), T0 + MIN));
+    late.processWatermark(new Watermark(T0 + 6 * MIN)); // the grace is over: F1 settled without F2, all 3,000 up to the region
+    int settled = late.extractOutputValues().size();
+    assertThat(late.extractOutputValues()).extracting(RewardEntry::getAccount, RewardEntry::getAmount)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("0xd1", 15L), org.assertj.core.groups.Tuple.tuple("market:onder-flex", -15L));
+    late.processElement(new StreamRecord<>(feeder("F2", 0, 1_000), T0 + MIN));
+    late.processWatermark(new Watermark(T0 + 7 * MIN));
+    assertThat(late.extractOutputValues()).as("F2 is not settled on its own").hasSize(settled);
+    assertThat(late.numKeyedStateEntries()).isZero();
+    late.close();
   }
 }
