@@ -25,7 +25,11 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     Path configFile = args.length == 2 && args[0].equals("--config") ? Path.of(args[1]) : null;
-    AutoCloseable running = start(GatewayConfig.fromFile(configFile), Clock.systemUTC(), System.out);
+    runUntilStopped(start(GatewayConfig.fromFile(configFile), Clock.systemUTC(), System.out));
+  }
+
+  /** Keeps the process up until it is told to stop (SIGTERM, Ctrl-C), then closes what runs. */
+  public static void runUntilStopped(AutoCloseable running) throws InterruptedException {
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

@@ -4,7 +4,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.onder.avro.DeviceReading;
 import io.onder.bridge.Chain;
 import io.onder.bridge.Deployment;
-import io.onder.bridge.GasBench;
 import io.onder.bridge.HubKey;
 import io.onder.bridge.Reconciler;
 import io.onder.bridge.SettlementStore;
@@ -46,7 +45,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -108,6 +106,7 @@ public final class Chaos {
     }
   }
 
+  private static final Duration CHECKPOINT = Duration.ofSeconds(3);
   private static final List<String> JOBS = List.of("io.onder.flink.QualityJob", "io.onder.flink.RewardsJob");
 
   private final LocalStack stack;
@@ -148,17 +147,12 @@ public final class Chaos {
       }
 
       step("contracts deployed, the pool funded");
-      String mnemonic = stack.anvil().mnemonic();
-      Credentials admin = GasBench.account(mnemonic, 0);
-      Credentials hubKey = GasBench.account(mnemonic, 1);
-      Credentials creatorsFund = GasBench.account(mnemonic, 2);
-      Deployment deployment;
-      long fromBlock;
-      try (Chain chain = new Chain(stack.anvil().rpcUrl(), stack.anvil().chainId(), admin, 1, Duration.ofSeconds(60))) {
-        fromBlock = chain.web3j().ethBlockNumber().send().getBlockNumber().longValue();
-        deployment = Deployment.deploy(chain, admin, hubKey.getAddress(), hubKey.getAddress(), creatorsFund.getAddress());
-        deployment.fundHub(chain, admin, 1_000_000_000_000L);
-      }
+      PipelineRun.Contracts contracts = PipelineRun.deploy(stack.anvil(), 1_000_000_000_000L);
+      Credentials admin = contracts.admin();
+      Credentials hubKey = contracts.hubKey();
+      Credentials creatorsFund = contracts.creatorsFund();
+      Deployment deployment = contracts.deployment();
+      long fromBlock = contracts.fromBlock();
       String hub = deployment.hub().getContractAddress();
 
       step("fleet: " + s.devices() + " devices on " + s.feeders() + " feeders");
@@ -172,9 +166,8 @@ public final class Chaos {
       Path jar = stack.config().home().resolve("flink-jobs/target/onder-flink-jobs-0.1.0-SNAPSHOT-job.jar");
       // The allowed lateness: a feeder interval is computed once the watermark is a minute of wall time past its end,
       // longer than any outage of this suite, so readings held up by a fault are still in their interval.
-      long graceSeconds = (long) Math.ceil(60 * s.speed() / 60) * 60;
-      List<String> args = withGrace(PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), keyspace, prefix, runId, creatorsFund.getAddress()),
-          graceSeconds);
+      long graceSeconds = PipelineRun.graceSeconds(s.readingEvery(), s.packSize(), s.speed(), Duration.ofSeconds(60));
+      List<String> args = PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), keyspace, prefix, runId, creatorsFund.getAddress(), graceSeconds, CHECKPOINT);
       out.println("  allowed lateness (grace) " + graceSeconds / 60 + " simulated minutes");
       jobIds.addAll(PipelineRun.submit(rest, jar, JOBS, args, out));
 
@@ -313,8 +306,8 @@ public final class Chaos {
       long copied = copyTopic(kafka, prefix + Topics.READINGS, refPrefix + Topics.READINGS);
       out.printf("  %,d records copied to %s%n", copied, refPrefix + Topics.READINGS);
       refJobIds.addAll(PipelineRun.submit(rest, jar, JOBS,
-          withGrace(PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), refKeyspace, refPrefix, refKeyspace, creatorsFund.getAddress()),
-              graceSeconds), out));
+          PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), refKeyspace, refPrefix, refKeyspace, creatorsFund.getAddress(), graceSeconds, CHECKPOINT),
+          out));
       PipelineRun.awaitWatermark(rest, refJobIds.get(1), "settlement-batcher", periodsEnd, Duration.ofMinutes(5));
 
       step("proofs");
@@ -450,12 +443,6 @@ public final class Chaos {
     return cmd;
   }
 
-  private static List<String> withGrace(List<String> args, long graceSeconds) {
-    List<String> a = new ArrayList<>(args);
-    a.addAll(List.of("--grace-seconds", Long.toString(graceSeconds)));
-    return a;
-  }
-
   /** This JVM's classpath with every entry absolute: the child processes run in the run's directory. */
   private static String absoluteClasspath() {
     List<String> entries = new ArrayList<>();
@@ -509,16 +496,8 @@ public final class Chaos {
     return io.onder.cli.demo.DemoFigures.sstar(baseUnits);
   }
 
-  private static Properties consumer(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return p;
-  }
-
   private static long endOffsets(String bootstrap, String topic) {
-    try (var c = new KafkaConsumer<>(consumer(bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (var c = new KafkaConsumer<>(PipelineRun.readCommitted(bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
       return c.endOffsets(parts, Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue).sum();
     } catch (Exception e) {
@@ -528,22 +507,8 @@ public final class Chaos {
 
   /** Reads a whole readings topic: every device's sequence numbers; returns the number of records. */
   private static long readReadings(String bootstrap, String topic, Map<String, Set<Long>> into) {
-    long n = 0;
-    try (var c = new KafkaConsumer<>(consumer(bootstrap), new StringDeserializer(), AvroSerde.of(DeviceReading.class))) {
-      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(10));
-      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) throw new IllegalStateException("could not read " + topic + " to its end in 2 min");
-        for (var r : c.poll(Duration.ofMillis(200))) {
-          n++;
-          into.computeIfAbsent(r.value().getDeviceId(), k -> new HashSet<>()).add(r.value().getSeq());
-        }
-      }
-    }
-    return n;
+    return PipelineRun.readToEnd(bootstrap, topic, new StringDeserializer(), AvroSerde.of(DeviceReading.class), Duration.ofMinutes(2),
+        r -> into.computeIfAbsent(r.value().getDeviceId(), k -> new HashSet<>()).add(r.value().getSeq()));
   }
 
   /** Copies a topic record by record (same partition, key, value, timestamp): the same input for another run. */
@@ -552,24 +517,12 @@ public final class Chaos {
     pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     pp.put(ProducerConfig.ACKS_CONFIG, "all");
     pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    long n = 0;
-    try (var c = new KafkaConsumer<>(consumer(bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        var p = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
-      List<TopicPartition> parts = c.partitionsFor(from, Duration.ofSeconds(10)).stream().map(i -> new TopicPartition(from, i.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(10));
-      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) throw new IllegalStateException("could not copy " + from + " in 2 min");
-        for (var r : c.poll(Duration.ofMillis(200))) {
-          p.send(new ProducerRecord<>(to, r.partition(), r.timestamp(), r.key(), r.value(), r.headers()));
-          n++;
-        }
-      }
+    try (var p = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+      long n = PipelineRun.readToEnd(bootstrap, from, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Duration.ofMinutes(2),
+          r -> p.send(new ProducerRecord<>(to, r.partition(), r.timestamp(), r.key(), r.value(), r.headers())));
       p.flush();
+      return n;
     }
-    return n;
   }
 
   private static void store(Properties p, Path file) throws IOException {

@@ -4,7 +4,6 @@ import io.onder.ingest.GatewayConfig;
 import io.onder.ingest.Main;
 import io.onder.simulator.SimClock;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The device gateway as a process of its own, on the run's simulated clock, so the chaos suite can kill -9 it:
@@ -18,15 +17,6 @@ public final class GatewayProcess {
     SimClock clock = SimClock.anchored(Long.parseLong(args[1]), Long.parseLong(args[2]), Double.parseDouble(args[3]));
     AutoCloseable running = Main.start(GatewayConfig.fromFile(Path.of(args[0])), clock, System.out);
     System.out.println("gateway ready");
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        running.close();
-      } catch (Exception ignored) {
-        // stopping anyway
-      }
-      stop.countDown();
-    }, "onder-gateway-stop"));
-    stop.await();
+    Main.runUntilStopped(running);
   }
 }

@@ -99,17 +99,12 @@ public final class Demo {
       CassandraSchema.apply(session, keyspace);
 
       step("contracts: DER, the service market (S*), the channel hub, the device registry; the pool funded");
-      String mnemonic = stack.anvil().mnemonic();
-      Credentials admin = GasBench.account(mnemonic, 0);
-      Credentials hubKey = GasBench.account(mnemonic, 1);
-      Credentials creatorsFund = GasBench.account(mnemonic, 2);
-      Deployment deployment;
-      long fromBlock;
-      try (Chain chain = new Chain(stack.anvil().rpcUrl(), stack.anvil().chainId(), admin, 1, Duration.ofSeconds(60))) {
-        fromBlock = chain.web3j().ethBlockNumber().send().getBlockNumber().longValue();
-        deployment = Deployment.deploy(chain, admin, hubKey.getAddress(), hubKey.getAddress(), creatorsFund.getAddress());
-        deployment.fundHub(chain, admin, 1_000_000_000_000L); // 1,000,000 S* for the day's rewards
-      }
+      PipelineRun.Contracts contracts = PipelineRun.deploy(stack.anvil(), 1_000_000_000_000L); // 1,000,000 S* for the day's rewards
+      Credentials admin = contracts.admin();
+      Credentials hubKey = contracts.hubKey();
+      Credentials creatorsFund = contracts.creatorsFund();
+      Deployment deployment = contracts.deployment();
+      long fromBlock = contracts.fromBlock();
       String hub = deployment.hub().getContractAddress();
       out.println("  hub " + hub + ", market " + deployment.market().getContractAddress());
 
@@ -126,13 +121,18 @@ public final class Demo {
       try (var zip = new java.util.zip.ZipFile(jarFile.toFile())) {
         if (zip.getEntry("io/onder/flink/DrJob.class") != null) jobs.add("io.onder.flink.DrJob");
       }
+      // A pack's span and a second of wall time: long enough for packs to arrive, short enough for DR to stay timely;
+      // checkpoints every 2 s, since each exactly-once hop (quality → DR → gateway) waits for one, and a second of
+      // wall time is minutes of simulated time.
+      long grace = PipelineRun.graceSeconds(s.readingEvery(), s.packSize(), s.speed(), Duration.ofSeconds(1));
+      out.println("  allowed lateness (grace) " + grace / 60 + " simulated minutes: a pack's span and 1 s of wall time");
       jobIds.addAll(PipelineRun.submit(rest, jarFile, jobs, PipelineRun.jobArgs(stack.kafka().bootstrapServers(), stack.cassandra().endpoint(),
-          keyspace, prefix, runId, creatorsFund.getAddress()), out));
+          keyspace, prefix, runId, creatorsFund.getAddress(), grace, Duration.ofSeconds(2)), out));
 
       LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
       Instant simStart = day.atTime(s.start()).toInstant(ZoneOffset.UTC);
-      // a few minutes past the last hour, so the last settlement period closes
-      Instant simEnd = simStart.plusSeconds((long) (s.hours() * 3600) + 300);
+      // past the last hour by the grace and a few minutes, so the last intervals and settlement period close
+      Instant simEnd = simStart.plusSeconds((long) (s.hours() * 3600) + grace + 300);
       SimClock clock = new SimClock(simStart, s.speed());
 
       step("gateway (CoAP over DTLS) on the simulated clock, and the settlement bridge");

@@ -81,17 +81,9 @@ public final class DemoFigures {
     return f;
   }
 
-  private static Properties consumer(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return p;
-  }
-
   /** Records in a topic (the readings topic is never compacted and nothing was deleted in a demo run). */
   static long count(String bootstrap, String topic) {
-    try (var c = new KafkaConsumer<>(consumer(bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (var c = new KafkaConsumer<>(PipelineRun.readCommitted(bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
       long n = 0;
       var end = c.endOffsets(parts, Duration.ofSeconds(10));
@@ -104,38 +96,20 @@ public final class DemoFigures {
   /** Every key written to a topic (committed records), read from the beginning to the end offsets of now. */
   static List<String> keys(String bootstrap, String topic) {
     List<String> out = new ArrayList<>();
-    try (var c = new KafkaConsumer<>(consumer(bootstrap), new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      var end = c.endOffsets(parts, Duration.ofSeconds(10));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-        for (var r : c.poll(Duration.ofMillis(200))) out.add(r.key());
-      }
-    }
+    PipelineRun.readToEnd(bootstrap, topic, new StringDeserializer(), new ByteArrayDeserializer(), Duration.ofSeconds(60), r -> out.add(r.key()));
     return out;
   }
 
   private static void readReceipts(DemoFigures f, String bootstrap, String topic) {
-    try (var c = new KafkaConsumer<>(consumer(bootstrap), new StringDeserializer(), AvroSerde.of(SettlementReceipt.class))) {
-      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      var end = c.endOffsets(parts, Duration.ofSeconds(10));
-      java.util.Set<String> batches = new java.util.HashSet<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-        for (var r : c.poll(Duration.ofMillis(200))) {
-          SettlementReceipt rec = r.value();
-          f.settlementTxs++;
-          f.gasUsed += rec.getGasUsed();
-          f.paidOnChain += rec.getPaidTotal();
-          batches.add(rec.getBatchId());
-        }
-      }
-      f.batches = batches.size();
-    }
+    java.util.Set<String> batches = new java.util.HashSet<>();
+    PipelineRun.readToEnd(bootstrap, topic, new StringDeserializer(), AvroSerde.of(SettlementReceipt.class), Duration.ofSeconds(60), r -> {
+      SettlementReceipt rec = r.value();
+      f.settlementTxs++;
+      f.gasUsed += rec.getGasUsed();
+      f.paidOnChain += rec.getPaidTotal();
+      batches.add(rec.getBatchId());
+    });
+    f.batches = batches.size();
   }
 
   /** The DR event's verified delivery per interval against its target (kW over each interval). */

@@ -13,6 +13,18 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import io.onder.bridge.Chain;
+import io.onder.bridge.Deployment;
+import io.onder.bridge.GasBench;
+import io.onder.stack.AnvilNode;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.web3j.crypto.Credentials;
 
 /**
  * What a run of the whole pipeline on the local session cluster needs, shared by the demo and the chaos suite:
@@ -21,10 +33,77 @@ import java.util.function.Supplier;
 public final class PipelineRun {
   private PipelineRun() {}
 
-  /** The arguments every job of a run gets: its own keyspace, topic prefix and consumer groups. */
-  public static List<String> jobArgs(String kafka, String cassandra, String keyspace, String prefix, String groupPrefix, String creatorsFund) {
+  /** A run's contracts: deployed by the node's first account, the hub operated by the second, fees to the third. */
+  public record Contracts(Credentials admin, Credentials hubKey, Credentials creatorsFund, Deployment deployment, long fromBlock) {
+    public String hub() {
+      return deployment.hub().getContractAddress();
+    }
+  }
+
+  /** Deploys DER, the service market, the hub and the registry, and funds the pool with {@code fund} S* base units. */
+  public static Contracts deploy(AnvilNode anvil, long fund) throws Exception {
+    String mnemonic = anvil.mnemonic();
+    Credentials admin = GasBench.account(mnemonic, 0);
+    Credentials hubKey = GasBench.account(mnemonic, 1);
+    Credentials creatorsFund = GasBench.account(mnemonic, 2);
+    try (Chain chain = new Chain(anvil.rpcUrl(), anvil.chainId(), admin, 1, Duration.ofSeconds(60))) {
+      long fromBlock = chain.web3j().ethBlockNumber().send().getBlockNumber().longValue();
+      Deployment deployment = Deployment.deploy(chain, admin, hubKey.getAddress(), hubKey.getAddress(), creatorsFund.getAddress());
+      deployment.fundHub(chain, admin, fund);
+      return new Contracts(admin, hubKey, creatorsFund, deployment, fromBlock);
+    }
+  }
+
+  /** A consumer that sees committed records only and commits nothing. */
+  public static Properties readCommitted(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return p;
+  }
+
+  /** Reads a topic from its beginning to the end offsets of now, handing every record to {@code each}; returns how many. */
+  public static <K, V> long readToEnd(String bootstrap, String topic, Deserializer<K> keys, Deserializer<V> values, Duration timeout,
+      java.util.function.Consumer<ConsumerRecord<K, V>> each) {
+    long n = 0;
+    try (var c = new KafkaConsumer<>(readCommitted(bootstrap), keys, values)) {
+      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(10));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("could not read " + topic + " to its end in " + timeout.toSeconds() + " s");
+        for (var r : c.poll(Duration.ofMillis(200))) {
+          each.accept(r);
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The arguments every job of a run gets: its own keyspace, topic prefix and consumer groups, the allowed
+   * lateness ({@code --grace-seconds}, simulated): how long after an interval's end its feeder waits for devices,
+   * and the checkpoint interval, which is also how long an exactly-once hop between jobs holds its output.
+   */
+  public static List<String> jobArgs(String kafka, String cassandra, String keyspace, String prefix, String groupPrefix, String creatorsFund,
+      long graceSeconds, Duration checkpoint) {
     return List.of("--kafka", kafka, "--cassandra", cassandra, "--keyspace", keyspace, "--topic-prefix", prefix, "--group-prefix", groupPrefix,
-        "--idleness-seconds", "3", "--checkpoint-ms", "3000", "--payout-addresses", "creators-fund:onder=" + creatorsFund);
+        "--idleness-seconds", "3", "--checkpoint-ms", Long.toString(checkpoint.toMillis()), "--payout-addresses", "creators-fund:onder=" + creatorsFund,
+        "--grace-seconds", Long.toString(graceSeconds));
+  }
+
+  /**
+   * The allowed lateness of a simulated run: a device reports a pack of readings at once, so its data is up to a
+   * pack's span behind the newest; a loaded gateway may hold a request some seconds of wall time, which the
+   * simulated clock multiplies by its speed. Rounded up to whole minutes.
+   */
+  public static long graceSeconds(Duration readingEvery, int packSize, double speed, Duration wallDelay) {
+    double seconds = readingEvery.toSeconds() * (double) packSize + wallDelay.toSeconds() * speed;
+    return (long) Math.ceil(seconds / 60) * 60;
   }
 
   /** Uploads the shaded job jar and runs each job at parallelism 2, waiting until each is RUNNING; returns the job ids. */

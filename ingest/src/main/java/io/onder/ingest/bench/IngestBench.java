@@ -100,7 +100,7 @@ public final class IngestBench {
       gateway.add(run("gateway coap, " + pack + " readings/request", devices, seconds, pack, seq, i -> DeviceClient.plain("127.0.0.1", coap, "bench-" + i, 10_000)));
       gateway.add(run("gateway coaps, " + pack + " readings/request", devices, seconds, pack, seq, i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000)));
       double max = gateway.get(1).requests / gateway.get(1).seconds;
-      paced = run(String.format("gateway coaps, paced at %.0f req/s", max / 2), devices, seconds, 1, seq,
+      paced = run(String.format("gateway coaps, paced at half the maximum, %.0f req/s", max / 2), devices, seconds, 1, seq,
           i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000), max / 2);
       long accepted = g.metrics().value("onder_ingest_readings_total", "outcome", "accepted");
       long inKafka = countRecords(bootstrap, prefix + io.onder.schemas.Topics.READINGS);
