@@ -34,7 +34,7 @@ import org.apache.flink.util.OutputTag;
  * {@link FeederIntervalState} (side output). Pending intervals are removed once emitted.
  *
  * <p>A device's energy that arrives after its feeder interval was computed (the watermark passed the interval's end
- * plus the grace) is not computed on its own, as if it were the feeder's only device: it goes to the
+ * plus the grace, and the interval was computed; computed intervals are remembered for a day) is not computed on its own, as if it were the feeder's only device: it goes to the
  * {@link #LATE_ENERGY} side output, is counted ({@code lateDeviceEnergy}) and logged. The grace is the allowed
  * lateness: data that arrives within it — after a gateway or broker outage shorter than the grace — gives exactly
  * the result of an undisturbed run.
@@ -54,6 +54,9 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
   private transient MapState<String, BatteryStockState> stocks;
   private transient FeederQuality quality;
   private transient org.apache.flink.metrics.Counter lateEnergy;
+  /** Intervals already computed (start → true), kept {@link #REMEMBER_MILLIS} after, to recognise late energy. */
+  private transient MapState<Long, Boolean> computed;
+  static final long REMEMBER_MILLIS = 86_400_000L;
 
   public FeederIntervalFunction(RegistryHolder registry, String rulebookVersion, long intervalMillis, long graceMillis, long gridCleanPpm) {
     this.registry = registry;
@@ -70,6 +73,7 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
     Rulebook rules = Rulebooks.load(rulebookVersion);
     quality = new FeederQuality(rules.quality(), new Intervals(intervalMillis));
     lateEnergy = getRuntimeContext().getMetricGroup().counter("lateDeviceEnergy");
+    computed = getRuntimeContext().getMapState(new MapStateDescriptor<>("computed", Types.LONG, Types.BOOLEAN));
   }
 
   static String key(long intervalStart, String deviceId) {
@@ -78,7 +82,7 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
 
   @Override
   public void processElement(DeviceEnergy e, Context ctx, Collector<DeviceIntervalEnergy> out) throws Exception {
-    if (e.intervalEnd + graceMillis <= ctx.timerService().currentWatermark()) {
+    if (computed.contains(e.intervalStart)) {
       lateEnergy.inc();
       LOG.warn("device {}: energy of interval {} arrived after feeder {} computed it (grace {} s); set aside as late", e.deviceId,
           java.time.Instant.ofEpochMilli(e.intervalStart), ctx.getCurrentKey(), graceMillis / 1000);
@@ -91,6 +95,8 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceIntervalEnergy> out) throws Exception {
+    long forgotten = timestamp - REMEMBER_MILLIS - graceMillis - intervalMillis;
+    if (computed.contains(forgotten)) computed.remove(forgotten);
     long start = timestamp - graceMillis - intervalMillis;
     List<DeviceEnergy> energies = new ArrayList<>();
     Iterator<Map.Entry<String, DeviceEnergy>> it = pending.iterator();
@@ -100,6 +106,8 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
     }
     if (energies.isEmpty()) return;
     energies.sort((a, b) -> a.deviceId.compareTo(b.deviceId)); // deterministic order, so replays compute the same
+    computed.put(start, true);
+    ctx.timerService().registerEventTimeTimer(start + intervalMillis + graceMillis + REMEMBER_MILLIS);
 
     Registry reg = registry.get();
     Registry.Feeder f = reg.feeder(ctx.getCurrentKey());

@@ -28,7 +28,7 @@ import org.apache.flink.util.Collector;
  * substation has reported it, or else once the watermark passes its end plus the grace (the allowed lateness), with
  * the feeders that did. The tiers depend on which feeders are settled together, so settling must not depend on
  * arrival timing: a feeder's state arriving after its interval was settled is set aside (counted as
- * {@code lateFeederState} and logged), never settled on its own.
+ * {@code lateFeederState} and logged), never settled on its own. Settled intervals are remembered for a day.
  */
 public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalState, RewardEntry> {
   private static final long serialVersionUID = 1L;
@@ -38,6 +38,10 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
   private final long intervalMillis;
   private final long graceMillis;
   private transient org.apache.flink.metrics.Counter late;
+  /** Intervals already settled (start → true), kept {@link #REMEMBER_MILLIS} after their settlement time. */
+  private transient MapState<Long, Boolean> settled;
+  /** How long a settled interval is remembered, so a feeder state arriving after it is recognised as late. */
+  static final long REMEMBER_MILLIS = 86_400_000L;
   private transient MapState<String, FeederSnapshot> pending;
   private transient RewardCalculator calculator;
 
@@ -53,11 +57,12 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
     pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("feeders", Types.STRING, Types.POJO(FeederSnapshot.class)));
     calculator = new RewardCalculator(Rulebooks.load(rulebookVersion));
     late = getRuntimeContext().getMetricGroup().counter("lateFeederState");
+    settled = getRuntimeContext().getMapState(new MapStateDescriptor<>("settled", Types.LONG, Types.BOOLEAN));
   }
 
   @Override
   public void processElement(FeederIntervalState f, Context ctx, Collector<RewardEntry> out) throws Exception {
-    if (f.getIntervalEnd().toEpochMilli() + graceMillis <= ctx.timerService().currentWatermark()) {
+    if (settled.contains(f.getIntervalStart().toEpochMilli())) {
       late.inc();
       LOG.warn("feeder {}: state of interval {} arrived after substation {} was settled for it (grace {} s); set aside as late",
           f.getFeederId(), f.getIntervalStart(), ctx.getCurrentKey(), graceMillis / 1000);
@@ -75,7 +80,7 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
     // so the fees travel with the device rewards of the same interval. The timer covers feeders that stay silent.
     long feedersOfSubstation = registry.get().feeders().values().stream().filter(x -> s.substationId.equals(x.substationId())).count();
     if (pendingOf(s.intervalStart).size() >= feedersOfSubstation) {
-      settle(s.intervalStart, out);
+      settle(s.intervalStart, ctx, out);
     } else {
       ctx.timerService().registerEventTimeTimer(f.getIntervalEnd().toEpochMilli() + graceMillis);
     }
@@ -93,12 +98,16 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<RewardEntry> out) throws Exception {
-    settle(timestamp - graceMillis - intervalMillis, out);
+    long forgotten = timestamp - REMEMBER_MILLIS - graceMillis - intervalMillis;
+    if (settled.contains(forgotten)) settled.remove(forgotten);
+    settle(timestamp - graceMillis - intervalMillis, ctx, out);
   }
 
-  private void settle(long start, Collector<RewardEntry> out) throws Exception {
+  private void settle(long start, Context ctx, Collector<RewardEntry> out) throws Exception {
     List<FeederSnapshot> feeders = pendingOf(start);
     if (feeders.isEmpty()) return;
+    settled.put(start, true);
+    ctx.timerService().registerEventTimeTimer(start + intervalMillis + graceMillis + REMEMBER_MILLIS);
     Registry reg = registry.get();
     List<FeederQuality.FeederInterval> intervals = new ArrayList<>();
     for (FeederSnapshot s : feeders) {

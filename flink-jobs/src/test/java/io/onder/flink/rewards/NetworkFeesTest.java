@@ -43,6 +43,8 @@ class NetworkFeesTest {
     var lines = h.extractOutputValues();
     assertThat(lines).extracting(RewardEntry::getAccount, RewardEntry::getAmount)
         .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("0xd1", 12L), org.assertj.core.groups.Tuple.tuple("market:onder-flex", -12L));
+    // the settled interval is remembered for a day (to recognise late states), then forgotten
+    h.processWatermark(new Watermark(T0 + MIN + NetworkFees.REMEMBER_MILLIS));
     assertThat(h.numKeyedStateEntries()).isZero();
     assertThat(h.numEventTimeTimers()).isZero();
     h.close();
@@ -76,7 +78,21 @@ class NetworkFeesTest {
     late.processElement(new StreamRecord<>(feeder("F2", 0, 1_000), T0 + MIN));
     late.processWatermark(new Watermark(T0 + 7 * MIN));
     assertThat(late.extractOutputValues()).as("F2 is not settled on its own").hasSize(settled);
+    late.processWatermark(new Watermark(T0 + 6 * MIN + NetworkFees.REMEMBER_MILLIS));
     assertThat(late.numKeyedStateEntries()).isZero();
     late.close();
+  }
+
+  @Test
+  void a_feeder_state_arriving_after_the_watermark_for_an_interval_not_yet_settled_is_settled_not_set_aside() throws Exception {
+    Registry reg = new Registry(Map.of(), Map.of("F1", new Registry.Feeder("F1", "S1", "R1", 10_000, 5_000, "0xd1")));
+    var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new NetworkFees(new RegistryHolder(RegistryHolder.fixed(reg), 60_000), "onder-flex-2025.1", MIN, 0),
+        FeederIntervalState::getSubstationId, Types.STRING);
+    h.processWatermark(new Watermark(T0 + 5 * MIN)); // other data moved the watermark on first
+    h.processElement(new StreamRecord<>(feeder("F1", 3_000, 0), T0 + MIN));
+    assertThat(h.extractOutputValues()).extracting(RewardEntry::getAccount, RewardEntry::getAmount)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("0xd1", 15L), org.assertj.core.groups.Tuple.tuple("market:onder-flex", -15L));
+    h.close();
   }
 }
