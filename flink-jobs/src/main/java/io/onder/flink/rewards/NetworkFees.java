@@ -40,6 +40,8 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
   private transient org.apache.flink.metrics.Counter late;
   /** Intervals already settled (start → true), kept {@link #REMEMBER_MILLIS} after their settlement time. */
   private transient MapState<Long, Boolean> settled;
+  /** When each interval still waiting for silent feeders is settled anyway (start → event time). */
+  private transient MapState<Long, Long> due;
   /** How long a settled interval is remembered, so a feeder state arriving after it is recognised as late. */
   static final long REMEMBER_MILLIS = 86_400_000L;
   private transient MapState<String, FeederSnapshot> pending;
@@ -58,6 +60,7 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
     calculator = new RewardCalculator(Rulebooks.load(rulebookVersion));
     late = getRuntimeContext().getMetricGroup().counter("lateFeederState");
     settled = getRuntimeContext().getMapState(new MapStateDescriptor<>("settled", Types.LONG, Types.BOOLEAN));
+    due = getRuntimeContext().getMapState(new MapStateDescriptor<>("due", Types.LONG, Types.LONG));
   }
 
   @Override
@@ -81,8 +84,12 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
     long feedersOfSubstation = registry.get().feeders().values().stream().filter(x -> s.substationId.equals(x.substationId())).count();
     if (pendingOf(s.intervalStart).size() >= feedersOfSubstation) {
       settle(s.intervalStart, ctx, out);
-    } else {
-      ctx.timerService().registerEventTimeTimer(f.getIntervalEnd().toEpochMilli() + graceMillis);
+    } else if (!due.contains(s.intervalStart)) {
+      // Silent feeders are waited for the grace after the interval's end, or after the first feeder was seen if the
+      // watermark (moved by other inputs, e.g. while this job catches up after a restart) is already past that.
+      long at = Math.max(f.getIntervalEnd().toEpochMilli(), ctx.timerService().currentWatermark()) + graceMillis;
+      due.put(s.intervalStart, at);
+      ctx.timerService().registerEventTimeTimer(at);
     }
   }
 
@@ -98,12 +105,17 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<RewardEntry> out) throws Exception {
-    long forgotten = timestamp - REMEMBER_MILLIS - graceMillis - intervalMillis;
-    if (settled.contains(forgotten)) settled.remove(forgotten);
-    settle(timestamp - graceMillis - intervalMillis, ctx, out);
+    List<Long> forget = new ArrayList<>();
+    for (Long start : settled.keys()) if (start + intervalMillis + graceMillis + REMEMBER_MILLIS <= timestamp) forget.add(start);
+    for (Long start : forget) settled.remove(start);
+    List<Long> ready = new ArrayList<>();
+    for (Map.Entry<Long, Long> e : due.entries()) if (e.getValue() <= timestamp) ready.add(e.getKey());
+    java.util.Collections.sort(ready);
+    for (Long start : ready) settle(start, ctx, out);
   }
 
   private void settle(long start, Context ctx, Collector<RewardEntry> out) throws Exception {
+    due.remove(start);
     List<FeederSnapshot> feeders = pendingOf(start);
     if (feeders.isEmpty()) return;
     settled.put(start, true);
