@@ -4,6 +4,7 @@ import io.onder.avro.DeviceIntervalEnergy;
 import io.onder.avro.FeederIntervalState;
 import io.onder.avro.Quality;
 import io.onder.avro.StressKind;
+import io.onder.flink.ClosedIntervals;
 import io.onder.flink.registry.Registry;
 import io.onder.flink.registry.RegistryHolder;
 import io.onder.rules.BatteryCleanStock;
@@ -33,8 +34,8 @@ import org.apache.flink.util.OutputTag;
  * and moves each battery's clean stock. Emits one {@link DeviceIntervalEnergy} per device (main output) and one
  * {@link FeederIntervalState} (side output). Pending intervals are removed once emitted.
  *
- * <p>A device's energy that arrives after its feeder interval was computed (the watermark passed the interval's end
- * plus the grace, and the interval was computed; computed intervals are remembered for a day) is not computed on its own, as if it were the feeder's only device: it goes to the
+ * <p>A device's energy that arrives after its feeder interval was computed ({@link ClosedIntervals}: remembered for
+ * a day) is not computed on its own, as if it were the feeder's only device: it goes to the
  * {@link #LATE_ENERGY} side output, is counted ({@code lateDeviceEnergy}) and logged. The grace is the allowed
  * lateness: data that arrives within it — after a gateway or broker outage shorter than the grace — gives exactly
  * the result of an undisturbed run.
@@ -54,9 +55,7 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
   private transient MapState<String, BatteryStockState> stocks;
   private transient FeederQuality quality;
   private transient org.apache.flink.metrics.Counter lateEnergy;
-  /** Intervals already computed (start → true), kept {@link #REMEMBER_MILLIS} after, to recognise late energy. */
-  private transient MapState<Long, Boolean> computed;
-  static final long REMEMBER_MILLIS = 86_400_000L;
+  private transient ClosedIntervals computed;
 
   public FeederIntervalFunction(RegistryHolder registry, String rulebookVersion, long intervalMillis, long graceMillis, long gridCleanPpm) {
     this.registry = registry;
@@ -73,7 +72,7 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
     Rulebook rules = Rulebooks.load(rulebookVersion);
     quality = new FeederQuality(rules.quality(), new Intervals(intervalMillis));
     lateEnergy = getRuntimeContext().getMetricGroup().counter("lateDeviceEnergy");
-    computed = getRuntimeContext().getMapState(new MapStateDescriptor<>("computed", Types.LONG, Types.BOOLEAN));
+    computed = new ClosedIntervals(getRuntimeContext(), "computed", intervalMillis, graceMillis);
   }
 
   static String key(long intervalStart, String deviceId) {
@@ -95,8 +94,7 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceIntervalEnergy> out) throws Exception {
-    long forgotten = timestamp - REMEMBER_MILLIS - graceMillis - intervalMillis;
-    if (computed.contains(forgotten)) computed.remove(forgotten);
+    computed.onTimer(timestamp);
     long start = timestamp - graceMillis - intervalMillis;
     List<DeviceEnergy> energies = new ArrayList<>();
     Iterator<Map.Entry<String, DeviceEnergy>> it = pending.iterator();
@@ -106,8 +104,7 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
     }
     if (energies.isEmpty()) return;
     energies.sort((a, b) -> a.deviceId.compareTo(b.deviceId)); // deterministic order, so replays compute the same
-    computed.put(start, true);
-    ctx.timerService().registerEventTimeTimer(start + intervalMillis + graceMillis + REMEMBER_MILLIS);
+    computed.close(start, ctx.timerService());
 
     Registry reg = registry.get();
     Registry.Feeder f = reg.feeder(ctx.getCurrentKey());

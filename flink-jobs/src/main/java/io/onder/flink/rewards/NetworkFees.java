@@ -3,6 +3,7 @@ package io.onder.flink.rewards;
 import io.onder.avro.FeederIntervalState;
 import io.onder.avro.RewardEntry;
 import io.onder.flink.quality.Rulebooks;
+import io.onder.flink.ClosedIntervals;
 import io.onder.flink.registry.Registry;
 import io.onder.flink.registry.RegistryHolder;
 import io.onder.rules.FeederQuality;
@@ -28,7 +29,7 @@ import org.apache.flink.util.Collector;
  * substation has reported it, or else once the watermark passes its end plus the grace (the allowed lateness), with
  * the feeders that did. The tiers depend on which feeders are settled together, so settling must not depend on
  * arrival timing: a feeder's state arriving after its interval was settled is set aside (counted as
- * {@code lateFeederState} and logged), never settled on its own. Settled intervals are remembered for a day.
+ * {@code lateFeederState} and logged), never settled on its own ({@link ClosedIntervals}).
  */
 public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalState, RewardEntry> {
   private static final long serialVersionUID = 1L;
@@ -38,12 +39,9 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
   private final long intervalMillis;
   private final long graceMillis;
   private transient org.apache.flink.metrics.Counter late;
-  /** Intervals already settled (start → true), kept {@link #REMEMBER_MILLIS} after their settlement time. */
-  private transient MapState<Long, Boolean> settled;
+  private transient ClosedIntervals settled;
   /** When each interval still waiting for silent feeders is settled anyway (start → event time). */
   private transient MapState<Long, Long> due;
-  /** How long a settled interval is remembered, so a feeder state arriving after it is recognised as late. */
-  static final long REMEMBER_MILLIS = 86_400_000L;
   private transient MapState<String, FeederSnapshot> pending;
   private transient RewardCalculator calculator;
 
@@ -59,7 +57,7 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
     pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("feeders", Types.STRING, Types.POJO(FeederSnapshot.class)));
     calculator = new RewardCalculator(Rulebooks.load(rulebookVersion));
     late = getRuntimeContext().getMetricGroup().counter("lateFeederState");
-    settled = getRuntimeContext().getMapState(new MapStateDescriptor<>("settled", Types.LONG, Types.BOOLEAN));
+    settled = new ClosedIntervals(getRuntimeContext(), "settled", intervalMillis, graceMillis);
     due = getRuntimeContext().getMapState(new MapStateDescriptor<>("due", Types.LONG, Types.LONG));
   }
 
@@ -105,9 +103,7 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<RewardEntry> out) throws Exception {
-    List<Long> forget = new ArrayList<>();
-    for (Long start : settled.keys()) if (start + intervalMillis + graceMillis + REMEMBER_MILLIS <= timestamp) forget.add(start);
-    for (Long start : forget) settled.remove(start);
+    settled.onTimer(timestamp);
     List<Long> ready = new ArrayList<>();
     for (Map.Entry<Long, Long> e : due.entries()) if (e.getValue() <= timestamp) ready.add(e.getKey());
     java.util.Collections.sort(ready);
@@ -118,8 +114,7 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
     due.remove(start);
     List<FeederSnapshot> feeders = pendingOf(start);
     if (feeders.isEmpty()) return;
-    settled.put(start, true);
-    ctx.timerService().registerEventTimeTimer(start + intervalMillis + graceMillis + REMEMBER_MILLIS);
+    settled.close(start, ctx.timerService());
     Registry reg = registry.get();
     List<FeederQuality.FeederInterval> intervals = new ArrayList<>();
     for (FeederSnapshot s : feeders) {

@@ -76,7 +76,7 @@ class FeederIntervalFunctionTest {
     assertThat(feederStates()).as("no second state of the same interval with d2 alone").hasSize(1);
     assertThat(h.extractOutputValues()).extracting(DeviceIntervalEnergy::getDeviceId).containsExactly("d1");
     assertThat(h.getSideOutput(FeederIntervalFunction.LATE_ENERGY)).extracting(r -> r.getValue().deviceId).containsExactly("d2");
-    h.processWatermark(new Watermark(T0 + 3 * MIN + FeederIntervalFunction.REMEMBER_MILLIS));
+    h.processWatermark(new Watermark(T0 + 3 * MIN + io.onder.flink.ClosedIntervals.REMEMBER_MILLIS));
     assertThat(h.numKeyedStateEntries()).as("nothing of d2 kept, the computed interval forgotten after a day").isZero();
   }
 }

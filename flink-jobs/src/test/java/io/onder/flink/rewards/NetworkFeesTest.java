@@ -44,7 +44,7 @@ class NetworkFeesTest {
     assertThat(lines).extracting(RewardEntry::getAccount, RewardEntry::getAmount)
         .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("0xd1", 12L), org.assertj.core.groups.Tuple.tuple("market:onder-flex", -12L));
     // the settled interval is remembered for a day (to recognise late states), then forgotten
-    h.processWatermark(new Watermark(T0 + MIN + NetworkFees.REMEMBER_MILLIS));
+    h.processWatermark(new Watermark(T0 + MIN + io.onder.flink.ClosedIntervals.REMEMBER_MILLIS));
     assertThat(h.numKeyedStateEntries()).isZero();
     assertThat(h.numEventTimeTimers()).isZero();
     h.close();
@@ -78,7 +78,7 @@ class NetworkFeesTest {
     late.processElement(new StreamRecord<>(feeder("F2", 0, 1_000), T0 + MIN));
     late.processWatermark(new Watermark(T0 + 7 * MIN));
     assertThat(late.extractOutputValues()).as("F2 is not settled on its own").hasSize(settled);
-    late.processWatermark(new Watermark(T0 + 6 * MIN + NetworkFees.REMEMBER_MILLIS));
+    late.processWatermark(new Watermark(T0 + 6 * MIN + io.onder.flink.ClosedIntervals.REMEMBER_MILLIS));
     assertThat(late.numKeyedStateEntries()).isZero();
     late.close();
   }
