@@ -10,13 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.web3j.protocol.core.DefaultBlockParameterNumber;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.DefaultBlockParameterNumber;
 
 /**
  * Settlement batches in, tokens to owners out. For each {@link SettlementBatch}: check it, sign every owner's
@@ -112,17 +113,15 @@ public final class SettlementBridge {
   }
 
   private void rememberHead() throws java.io.IOException {
-    var head = chain.web3j().ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send().getBlock();
+    var head = chain.web3j().ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock();
     if (head == null) return;
     seenBlock = head.getNumber().longValueExact();
     seenHash = head.getHash();
   }
 
-  /** Checks for a rewind at most every two seconds while idle, and settles again when there was one. */
-  private void checkChain() throws Exception {
-    long now = System.nanoTime();
-    if (now - lastChainCheck < 2_000_000_000L) return;
-    lastChainCheck = now;
+  /** Settles again when the chain has forgotten blocks; before each batch, and every two seconds while idle. */
+  private void settleAgainIfRewound() throws Exception {
+    lastChainCheck = System.nanoTime();
     if (chainRewound()) settleAgainAfterRewind();
   }
 
@@ -150,9 +149,9 @@ public final class SettlementBridge {
     consumer.subscribe(List.of(batchesTopic));
     while (!stop.get()) {
       var records = consumer.poll(Duration.ofMillis(200));
-      if (records.isEmpty()) {
+      if (records.isEmpty() && System.nanoTime() - lastChainCheck >= 2_000_000_000L) {
         try {
-          checkChain();
+          settleAgainIfRewound();
         } catch (Exception e) {
           LOG.warn("chain check failed, retrying: {}", e.toString());
         }
@@ -160,7 +159,7 @@ public final class SettlementBridge {
       for (ConsumerRecord<String, SettlementBatch> rec : records) {
         while (!stop.get()) {
           try {
-            if (chainRewound()) settleAgainAfterRewind();
+            settleAgainIfRewound();
             handle(rec.value());
             break;
           } catch (IllegalArgumentException e) {
