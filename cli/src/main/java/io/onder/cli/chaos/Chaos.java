@@ -2,8 +2,6 @@ package io.onder.cli.chaos;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.onder.avro.DeviceReading;
-import io.onder.bridge.Chain;
-import io.onder.bridge.Deployment;
 import io.onder.bridge.HubKey;
 import io.onder.bridge.Reconciler;
 import io.onder.bridge.SettlementStore;
@@ -53,7 +51,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.web3j.crypto.Credentials;
 import org.web3j.utils.Numeric;
 
 /**
@@ -148,12 +145,7 @@ public final class Chaos {
 
       step("contracts deployed, the pool funded");
       PipelineRun.Contracts contracts = PipelineRun.deploy(stack.anvil(), 1_000_000_000_000L);
-      Credentials admin = contracts.admin();
-      Credentials hubKey = contracts.hubKey();
-      Credentials creatorsFund = contracts.creatorsFund();
-      Deployment deployment = contracts.deployment();
-      long fromBlock = contracts.fromBlock();
-      String hub = deployment.hub().getContractAddress();
+      String creatorsFund = contracts.creatorsFund().getAddress();
 
       step("fleet: " + s.devices() + " devices on " + s.feeders() + " feeders");
       FleetPlan plan = FleetPlan.of(s.devices(), s.feeders(), s.substations(), s.seed());
@@ -167,7 +159,7 @@ public final class Chaos {
       // The allowed lateness: a feeder interval is computed once the watermark is a minute of wall time past its end,
       // longer than any outage of this suite, so readings held up by a fault are still in their interval.
       long graceSeconds = PipelineRun.graceSeconds(s.readingEvery(), s.packSize(), s.speed(), Duration.ofSeconds(60));
-      List<String> args = PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), keyspace, prefix, runId, creatorsFund.getAddress(), graceSeconds, CHECKPOINT);
+      List<String> args = PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), keyspace, prefix, runId, creatorsFund, graceSeconds, CHECKPOINT);
       out.println("  allowed lateness (grace) " + graceSeconds / 60 + " simulated minutes");
       jobIds.addAll(PipelineRun.submit(rest, jar, JOBS, args, out));
 
@@ -178,7 +170,7 @@ public final class Chaos {
       SimClock clock = new SimClock(simStart, s.speed());
 
       step("the gateway and the bridge as processes of their own");
-      int coapsPort = freeUdpPort();
+      int coapsPort = PipelineRun.freeUdpPort();
       Path gatewayConfig = dir.resolve("gateway.properties");
       Properties gp = new Properties();
       gp.setProperty("onder.ingest.coaps.port", Integer.toString(coapsPort));
@@ -196,8 +188,8 @@ public final class Chaos {
       Properties bp = new Properties();
       bp.setProperty("onder.bridge.rpc-url", stack.anvil().rpcUrl());
       bp.setProperty("onder.bridge.chain-id", Long.toString(stack.anvil().chainId()));
-      bp.setProperty("onder.bridge.hub", hub);
-      bp.setProperty("onder.bridge.from-block", Long.toString(fromBlock));
+      bp.setProperty("onder.bridge.hub", contracts.hub());
+      bp.setProperty("onder.bridge.from-block", Long.toString(contracts.fromBlock()));
       bp.setProperty("onder.bridge.kafka.bootstrap", kafka);
       bp.setProperty("onder.bridge.kafka.group", runId + "-bridge");
       bp.setProperty("onder.bridge.kafka.instance-id", runId + "-bridge-1");
@@ -209,47 +201,45 @@ public final class Chaos {
       store(bp, bridgeConfig);
       List<String> bridgeCommand = javaCommand(bridgeProcess, "io.onder.bridge.BridgeMain", bridgeConfig.toString());
       // the hub key reaches the bridge through its environment only, never a file or a command line
-      Map<String, String> bridgeEnv = Map.of(HubKey.PRIVATE_KEY, Numeric.toHexStringNoPrefixZeroPadded(hubKey.getEcKeyPair().getPrivateKey(), 64));
+      Map<String, String> bridgeEnv = Map.of(HubKey.PRIVATE_KEY, Numeric.toHexStringNoPrefixZeroPadded(contracts.hubKey().getEcKeyPair().getPrivateKey(), 64));
       bridgeProcess.start(bridgeCommand, bridgeEnv, dir);
 
       step(String.format("steady load: %s simulated hours at %.0fx; then kill -9, one at a time, and let each recover", s.hours(), s.speed()));
-      AtomicReference<FleetRunner.Summary> fleetSummary = new AtomicReference<>();
+      // the fleet's summary, live while it runs (the same object its run returns)
+      AtomicReference<FleetRunner.Summary> live = new AtomicReference<>();
       AtomicReference<Throwable> fleetFailure = new AtomicReference<>();
       FleetRunner fleet = new FleetRunner(plan, keys, new InetSocketAddress("127.0.0.1", coapsPort)).trackAcknowledged();
-      FleetRunner.Summary[] live = new FleetRunner.Summary[1];
       Thread fleetThread = new Thread(() -> {
         try {
-          fleetSummary.set(fleet.run(new FleetRunner.Settings(clock, simEnd, s.readingEvery(), s.packSize(), 1.0, 256, s.progress()),
-              t -> {}, sum -> live[0] = sum));
+          fleet.run(new FleetRunner.Settings(clock, simEnd, s.readingEvery(), s.packSize(), 1.0, 256, s.progress()), t -> {}, live::set);
         } catch (Throwable e) {
           fleetFailure.set(e);
         }
       }, "chaos-fleet");
       fleetThread.start();
       try {
-        BooleanSupplier fleetRunning = fleetThread::isAlive;
-        awaitCondition("the first acknowledged readings", Duration.ofSeconds(90), () -> live[0] != null && live[0].readingsAcked.get() > 0);
+        awaitCondition("the first acknowledged readings", Duration.ofSeconds(90), () -> live.get() != null && live.get().readingsAcked.get() > 0);
         pause(Duration.ofSeconds(10));
         // 1. the gateway: devices get no answer, re-handshake with the new process and send again
-        long acked = live[0].readingsAcked.get();
+        long acked = live.get().readingsAcked.get();
         Fault f = kill("gateway", gatewayProcess.running().map(p -> Long.toString(p.pid())).orElse("?"), clock, gatewayProcess::kill,
-            () -> startGateway(gatewayCommand), () -> live[0].readingsAcked.get() > acked + s.devices(), "readings acknowledged again", Duration.ofMinutes(3));
+            () -> startGateway(gatewayCommand), () -> live.get().readingsAcked.get() > acked + s.devices(), "readings acknowledged again", Duration.ofMinutes(3));
         result.faults.add(f);
         // 2. the Kafka broker: the gateway answers 5.03, the jobs restart from their checkpoints
-        long acked2 = live[0].readingsAcked.get();
-        long retries = live[0].retries.get();
+        long acked2 = live.get().readingsAcked.get();
+        long retries = live.get().retries.get();
         result.faults.add(kill("kafka broker", stack.kafka().pids(), clock, stack.kafka()::kill,
-            () -> stack.up(EnumSet.of(Server.KAFKA), m -> {}), () -> live[0].readingsAcked.get() > acked2 + s.devices() && jobsRunning(rest, jobIds),
+            () -> stack.up(EnumSet.of(Server.KAFKA), m -> {}), () -> live.get().readingsAcked.get() > acked2 + s.devices() && jobsRunning(rest, jobIds),
             "readings acknowledged again, jobs running", Duration.ofMinutes(3)));
-        note(result, "devices told 5.03 or unanswered, sent again: " + (live[0].retries.get() - retries));
+        note(result, "devices told 5.03 or unanswered, sent again: " + (live.get().retries.get() - retries));
         // 3. the TaskManager: both jobs fail over to a new one from their last checkpoint
         result.faults.add(kill("flink taskmanager", stack.flink().taskManager().running().map(p -> Long.toString(p.pid())).orElse("?"), clock,
             stack.flink().taskManager()::kill, stack.flink()::startTaskManager, () -> jobsRunning(rest, jobIds),
             "both jobs running again", Duration.ofMinutes(4)));
         // 4. Cassandra: sinks retry, jobs restart until it is back; the gateway keeps its registry cache
-        long acked4 = live[0].readingsAcked.get();
+        long acked4 = live.get().readingsAcked.get();
         result.faults.add(kill("cassandra", stack.cassandra().pids(), clock, stack.cassandra()::kill,
-            () -> stack.up(EnumSet.of(Server.CASSANDRA), m -> {}), () -> jobsRunning(rest, jobIds) && live[0].readingsAcked.get() > acked4,
+            () -> stack.up(EnumSet.of(Server.CASSANDRA), m -> {}), () -> jobsRunning(rest, jobIds) && live.get().readingsAcked.get() > acked4,
             "jobs running, readings acknowledged", Duration.ofMinutes(4)));
         // 5. the bridge, the moment a new settlement batch appears (it is handling it)
         long batches = endOffsets(kafka, prefix + Topics.SETTLEMENT_BATCHES);
@@ -274,7 +264,7 @@ public final class Chaos {
         else out.println("  note: the fleet finished before the last fault");
         fleetThread.join();
         if (fleetFailure.get() != null) throw new IllegalStateException("the fleet failed", fleetFailure.get());
-        if (!fleetRunning.getAsBoolean()) result.fleet = fleetSummary.get();
+        result.fleet = live.get();
       } finally {
         if (fleetThread.isAlive()) fleetThread.interrupt();
         fleetThread.join(30_000);
@@ -306,12 +296,12 @@ public final class Chaos {
       long copied = copyTopic(kafka, prefix + Topics.READINGS, refPrefix + Topics.READINGS);
       out.printf("  %,d records copied to %s%n", copied, refPrefix + Topics.READINGS);
       refJobIds.addAll(PipelineRun.submit(rest, jar, JOBS,
-          PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), refKeyspace, refPrefix, refKeyspace, creatorsFund.getAddress(), graceSeconds, CHECKPOINT),
+          PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), refKeyspace, refPrefix, refKeyspace, creatorsFund, graceSeconds, CHECKPOINT),
           out));
       PipelineRun.awaitWatermark(rest, refJobIds.get(1), "settlement-batcher", periodsEnd, Duration.ofMinutes(5));
 
       step("proofs");
-      prove(result, sum, kafka, prefix, refPrefix, keyspace, refKeyspace, hub, admin, fromBlock);
+      prove(result, sum, kafka, prefix, refPrefix, keyspace, refKeyspace, contracts);
       result.took = Duration.ofNanos(System.nanoTime() - t0);
       return result;
     } finally {
@@ -323,7 +313,7 @@ public final class Chaos {
   }
 
   private void prove(Result result, FleetRunner.Summary sum, String kafka, String prefix, String refPrefix, String keyspace, String refKeyspace,
-      String hub, Credentials admin, long fromBlock) throws Exception {
+      PipelineRun.Contracts contracts) throws Exception {
     // 1. every acknowledged reading is in Kafka
     Map<String, Set<Long>> inKafka = new HashMap<>();
     long records = readReadings(kafka, prefix + Topics.READINGS, inKafka);
@@ -368,13 +358,10 @@ public final class Chaos {
     // the node forgot blocks: reconcile until clean, with a deadline)
     List<Reconciler.Line> lines = List.of();
     deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    try (CqlSession ks = stack.cassandra().session(keyspace);
-        Chain chain = new Chain(stack.anvil().rpcUrl(), stack.anvil().chainId(), admin, 1, Duration.ofSeconds(60))) {
+    try (CqlSession ks = stack.cassandra().session(keyspace)) {
       SettlementStore store = new SettlementStore(ks);
-      var hubContract = io.onder.bridge.contracts.ChannelHub.load(hub, chain.web3j(), chain.txManager(), chain.gasProvider(Deployment.GAS_LIMIT));
-      Reconciler rec = new Reconciler(hubContract, chain.web3j(), chain.chainId(), fromBlock);
       do {
-        lines = rec.reconcile(store.owed(), store.vouchers());
+        lines = PipelineRun.reconcile(stack.anvil(), contracts, store);
         if (Reconciler.allOk(lines)) break;
         pause(Duration.ofSeconds(2)); // the bridge settles again after a rewind: reconcile again, with a deadline
       } while (System.nanoTime() < deadline);
@@ -531,11 +518,7 @@ public final class Chaos {
     }
   }
 
-  private static int freeUdpPort() throws IOException {
-    try (var socket = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
-  }
+
 
   static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

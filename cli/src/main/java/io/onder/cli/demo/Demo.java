@@ -2,9 +2,6 @@ package io.onder.cli.demo;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.onder.bridge.BridgeMain;
-import io.onder.bridge.Chain;
-import io.onder.bridge.Deployment;
-import io.onder.bridge.GasBench;
 import io.onder.bridge.Reconciler;
 import io.onder.bridge.SettlementStore;
 import io.onder.ingest.Gateway;
@@ -24,7 +21,6 @@ import io.onder.simulator.SimClock;
 import io.onder.stack.CassandraSchema;
 import io.onder.stack.FlinkRest;
 import io.onder.stack.KafkaTopics;
-import io.onder.stack.LedgerTotals;
 import io.onder.stack.LocalStack;
 import io.onder.stack.Server;
 import java.io.PrintStream;
@@ -41,10 +37,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.web3j.crypto.Credentials;
 
 /**
  * The main job on local defaults, as a new user sees it: the local stack, the contracts deployed and the pool
@@ -100,13 +94,8 @@ public final class Demo {
 
       step("contracts: DER, the service market (S*), the channel hub, the device registry; the pool funded");
       PipelineRun.Contracts contracts = PipelineRun.deploy(stack.anvil(), 1_000_000_000_000L); // 1,000,000 S* for the day's rewards
-      Credentials admin = contracts.admin();
-      Credentials hubKey = contracts.hubKey();
-      Credentials creatorsFund = contracts.creatorsFund();
-      Deployment deployment = contracts.deployment();
-      long fromBlock = contracts.fromBlock();
-      String hub = deployment.hub().getContractAddress();
-      out.println("  hub " + hub + ", market " + deployment.market().getContractAddress());
+      String hub = contracts.hub();
+      out.println("  hub " + hub + ", market " + contracts.deployment().market().getContractAddress());
 
       step("fleet: " + s.devices() + " devices on " + s.feeders() + " feeders under " + s.substations() + " substations, each with its own PSK");
       FleetPlan plan = FleetPlan.of(s.devices(), s.feeders(), s.substations(), s.seed());
@@ -127,7 +116,7 @@ public final class Demo {
       long grace = PipelineRun.graceSeconds(s.readingEvery(), s.packSize(), s.speed(), Duration.ofSeconds(1));
       out.println("  allowed lateness (grace) " + grace / 60 + " simulated minutes: a pack's span and 1 s of wall time");
       jobIds.addAll(PipelineRun.submit(rest, jarFile, jobs, PipelineRun.jobArgs(stack.kafka().bootstrapServers(), stack.cassandra().endpoint(),
-          keyspace, prefix, runId, creatorsFund.getAddress(), grace, Duration.ofSeconds(2)), out));
+          keyspace, prefix, runId, contracts.creatorsFund().getAddress(), grace, Duration.ofSeconds(2)), out));
 
       LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
       Instant simStart = day.atTime(s.start()).toInstant(ZoneOffset.UTC);
@@ -137,7 +126,7 @@ public final class Demo {
 
       step("gateway (CoAP over DTLS) on the simulated clock, and the settlement bridge");
       Properties gp = new Properties();
-      gp.setProperty("onder.ingest.coaps.port", Integer.toString(freePort()));
+      gp.setProperty("onder.ingest.coaps.port", Integer.toString(PipelineRun.freeUdpPort()));
       gp.setProperty("onder.ingest.metrics.port", "0");
       gp.setProperty("onder.kafka.bootstrap", stack.kafka().bootstrapServers());
       gp.setProperty("onder.kafka.topic.prefix", prefix);
@@ -159,7 +148,7 @@ public final class Demo {
       bp.setProperty("onder.bridge.rpc-url", stack.anvil().rpcUrl());
       bp.setProperty("onder.bridge.chain-id", Long.toString(stack.anvil().chainId()));
       bp.setProperty("onder.bridge.hub", hub);
-      bp.setProperty("onder.bridge.from-block", Long.toString(fromBlock));
+      bp.setProperty("onder.bridge.from-block", Long.toString(contracts.fromBlock()));
       bp.setProperty("onder.bridge.kafka.bootstrap", stack.kafka().bootstrapServers());
       bp.setProperty("onder.bridge.kafka.group", runId + "-bridge");
       bp.setProperty("onder.bridge.topic.batches", prefix + Topics.SETTLEMENT_BATCHES);
@@ -170,7 +159,7 @@ public final class Demo {
       Throwable[] bridgeFailure = new Throwable[1];
       bridge = new Thread(() -> {
         try {
-          BridgeMain.run(bp, hubKey, stopBridge);
+          BridgeMain.run(bp, contracts.hubKey(), stopBridge);
         } catch (Throwable e) {
           bridgeFailure[0] = e;
         }
@@ -200,13 +189,8 @@ public final class Demo {
             () -> bridgeFailure[0] == null ? null : String.valueOf(bridgeFailure[0].getMessage()), Duration.ofMinutes(5));
         out.println("  " + batches + " settlement batches, all settled on chain");
         step("reconcile: what the ledger owes, what the vouchers say, what the chain paid");
-        SettlementStore store = new SettlementStore(ks);
-        try (Chain chain = new Chain(stack.anvil().rpcUrl(), stack.anvil().chainId(), admin, 1, Duration.ofSeconds(60))) {
-          var hubContract = io.onder.bridge.contracts.ChannelHub.load(hub, chain.web3j(), chain.txManager(), chain.gasProvider(Deployment.GAS_LIMIT));
-          Reconciler rec = new Reconciler(hubContract, chain.web3j(), chain.chainId(), fromBlock);
-          result.reconcile = rec.reconcile(store.owed(), store.vouchers());
-          result.reconciled = Reconciler.allOk(result.reconcile);
-        }
+        result.reconcile = PipelineRun.reconcile(stack.anvil(), contracts, new SettlementStore(ks));
+        result.reconciled = Reconciler.allOk(result.reconcile);
         result.figures = DemoFigures.collect(ks, stack.kafka().bootstrapServers(), prefix, plan,
             List.of(dayInt(day), dayInt(day.plusDays(1))));
         result.figures.loadDr(ks, trigger.eventId, drKw * 1000, 60_000);
@@ -236,12 +220,6 @@ public final class Demo {
 
   private void step(String what) {
     out.println("==> " + what);
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (var s = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
   }
 
   public static String kwh(long milliWh) {

@@ -54,6 +54,22 @@ public final class PipelineRun {
     }
   }
 
+  /** Owner by owner: what the ledger owes, what the vouchers say, what the chain paid. */
+  public static List<io.onder.bridge.Reconciler.Line> reconcile(AnvilNode anvil, Contracts c, io.onder.bridge.SettlementStore store)
+      throws Exception {
+    try (Chain chain = new Chain(anvil.rpcUrl(), anvil.chainId(), c.admin(), 1, Duration.ofSeconds(60))) {
+      var hub = io.onder.bridge.contracts.ChannelHub.load(c.hub(), chain.web3j(), chain.txManager(), chain.gasProvider(Deployment.GAS_LIMIT));
+      return new io.onder.bridge.Reconciler(hub, chain.web3j(), chain.chainId(), c.fromBlock()).reconcile(store.owed(), store.vouchers());
+    }
+  }
+
+  /** A UDP port free now on 127.0.0.1, for a gateway. */
+  public static int freeUdpPort() throws java.io.IOException {
+    try (var socket = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+
   /** A consumer that sees committed records only and commits nothing. */
   public static Properties readCommitted(String bootstrap) {
     Properties p = new Properties();
