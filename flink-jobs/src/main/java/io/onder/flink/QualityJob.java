@@ -9,6 +9,7 @@ import io.onder.flink.quality.AssignFeeder;
 import io.onder.flink.quality.DeviceEnergy;
 import io.onder.flink.quality.DeviceIntervalFunction;
 import io.onder.flink.quality.FeederIntervalFunction;
+import io.onder.flink.quality.SubstationIntervals;
 import io.onder.flink.registry.RegistryHolder;
 import io.onder.schemas.Topics;
 import java.time.Duration;
@@ -58,7 +59,12 @@ public final class QualityJob {
         .process(new FeederIntervalFunction(registry, args.rulebook(), args.intervalMillis(), args.graceMillis(),
             args.all().getLong("grid-clean-ppm", 300_000)))
         .name("feeder-quality").uid("feeder-quality");
-    DataStream<FeederIntervalState> feeders = quality.getSideOutput(FeederIntervalFunction.FEEDER_STATE);
+    // The feeder states of a substation's interval leave together, marked with how many they are, so the network
+    // fees (another job, across Kafka) settle each substation interval whole, whatever the topic's delivery order.
+    DataStream<FeederIntervalState> feeders = quality.getSideOutput(FeederIntervalFunction.FEEDER_STATE)
+        .keyBy(f -> f.getSubstationId().toString())
+        .process(new SubstationIntervals(args.intervalMillis(), args.graceMillis()))
+        .name("substation-intervals").uid("substation-intervals");
 
     quality.sinkTo(new CassandraSink<>(args.cassandra(), args.keyspace(), Rows.DEVICE_INTERVAL)).name("cassandra-device-interval").uid("cassandra-device-interval");
     feeders.sinkTo(new CassandraSink<>(args.cassandra(), args.keyspace(), Rows.FEEDER_INTERVAL)).name("cassandra-feeder-interval").uid("cassandra-feeder-interval");

@@ -25,11 +25,13 @@ import org.apache.flink.util.Collector;
 
 /**
  * Per substation and interval: the tiers the pool's exported energy crossed ({@link NetworkTiers}) and the
- * distributor's network fee on it. Keyed by substation; an interval is settled as soon as every feeder of the
- * substation has reported it, or else once the watermark passes its end plus the grace (the allowed lateness), with
- * the feeders that did. The tiers depend on which feeders are settled together, so settling must not depend on
- * arrival timing: a feeder's state arriving after its interval was settled is set aside (counted as
- * {@code lateFeederState} and logged), never settled on its own ({@link ClosedIntervals}).
+ * distributor's network fee on it. Keyed by substation. The tiers depend on which feeders are settled together, so
+ * settling must not depend on arrival timing: the quality job marks each feeder state with how many feeders of the
+ * substation it computed for the interval ({@code substationFeeders}), and the interval is settled when that many
+ * have arrived. A state without the mark falls back to the registry: settled once every registered feeder of the
+ * substation has reported, or else when the watermark passes its end plus the grace, with those that did. A state
+ * arriving after its interval was settled (a repeat, or one later than the grace) is set aside, counted as
+ * {@code lateFeederState} and logged, never settled on its own ({@link ClosedIntervals}).
  */
 public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalState, RewardEntry> {
   private static final long serialVersionUID = 1L;
@@ -77,8 +79,14 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
     s.leavingMilliWh = f.getLeavingMilliWh();
     s.enteringMilliWh = f.getEnteringMilliWh();
     pending.put(s.intervalStart + "/" + s.feederId, s);
-    // Every feeder of the substation has reported this interval: settle it now rather than wait for the watermark,
-    // so the fees travel with the device rewards of the same interval. The timer covers feeders that stay silent.
+    // The quality job marks how many feeders of the substation it computed for the interval (SubstationIntervals):
+    // holding that many, the interval is whole and settled now, whatever order the topic delivered them in.
+    if (f.getSubstationFeeders() > 0) {
+      if (pendingOf(s.intervalStart).size() >= f.getSubstationFeeders()) settle(s.intervalStart, ctx, out);
+      return;
+    }
+    // A state without the mark (written before it existed): every registered feeder of the substation has reported,
+    // or else the watermark passes the grace. The timer covers feeders that stay silent.
     long feedersOfSubstation = registry.get().feeders().values().stream().filter(x -> s.substationId.equals(x.substationId())).count();
     if (pendingOf(s.intervalStart).size() >= feedersOfSubstation) {
       settle(s.intervalStart, ctx, out);

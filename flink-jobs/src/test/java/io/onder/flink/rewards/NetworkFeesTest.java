@@ -95,4 +95,29 @@ class NetworkFeesTest {
         .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("0xd1", 15L), org.assertj.core.groups.Tuple.tuple("market:onder-flex", -15L));
     h.close();
   }
+
+  @Test
+  void states_marked_with_their_substations_feeder_count_are_settled_together_however_far_the_watermark_ran_between_them() throws Exception {
+    Registry reg = new Registry(Map.of(), Map.of(
+        "F1", new Registry.Feeder("F1", "S1", "R1", 10_000, 5_000, "0xd1"),
+        "F2", new Registry.Feeder("F2", "S1", "R1", 10_000, 5_000, "0xd2"),
+        "F3", new Registry.Feeder("F3", "S1", "R1", 10_000, 5_000, "0xd3")));
+    var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new NetworkFees(new RegistryHolder(RegistryHolder.fixed(reg), 60_000), "onder-flex-2025.1", MIN, 5 * MIN),
+        FeederIntervalState::getSubstationId, Types.STRING);
+    // the quality job computed F1 and F2 (F3 was silent): two states, delivered far apart by the topic between the jobs
+    FeederIntervalState f1 = feeder("F1", 3_000, 0);
+    f1.setSubstationFeeders(2);
+    FeederIntervalState f2 = feeder("F2", 0, 1_000);
+    f2.setSubstationFeeders(2);
+    h.processElement(new StreamRecord<>(f1, T0 + MIN));
+    h.processWatermark(new Watermark(T0 + 60 * MIN)); // other partitions moved the watermark an hour on
+    assertThat(h.extractOutputValues()).as("F1 is not settled without F2").isEmpty();
+    h.processElement(new StreamRecord<>(f2, T0 + MIN));
+    assertThat(h.extractOutputValues()).extracting(RewardEntry::getAccount, RewardEntry::getAmount)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("0xd1", 12L), org.assertj.core.groups.Tuple.tuple("market:onder-flex", -12L));
+    h.processElement(new StreamRecord<>(f2, T0 + MIN));
+    assertThat(h.extractOutputValues()).as("a repeat is set aside").hasSize(2);
+    h.close();
+  }
 }
