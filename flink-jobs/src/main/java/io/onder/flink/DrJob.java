@@ -36,7 +36,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * the owners' own; {@code --dr-device-idle-hours} (default 24) after which a silent device is forgotten;
  * {@code --dr-ack-timeout-seconds} (default one interval), how long a device has to answer its command before the
  * pool stops counting on it (event time: it must cover the way from the job through Kafka — committed at a
- * checkpoint — and the gateway to the device and back).
+ * checkpoint — and the gateway to the device and back); {@code --dr-lead-minutes} (default 0), how long before an
+ * event's start its first commands go out (baselines then end at the dispatch), so devices hold them at the start
+ * although every hop to the gateway waits for a checkpoint.
  */
 public final class DrJob {
   private final JobArgs args;
@@ -73,7 +75,8 @@ public final class DrJob {
         .process(new DemandResponseFunction(registry, args.rulebook(), args.intervalMillis(),
             args.all().getLong("dr-device-idle-hours", 24) * 3_600_000L,
             args.all().getLong("dr-min-soc-ppm", 100_000), args.all().getLong("dr-max-soc-ppm", 1_000_000),
-            args.all().getLong("dr-ack-timeout-seconds", args.intervalMillis() / 1000) * 1000))
+            args.all().getLong("dr-ack-timeout-seconds", args.intervalMillis() / 1000) * 1000)
+            .dispatchingAhead(args.all().getLong("dr-lead-minutes", 0) * 60_000L))
         .name("dr-dispatch-and-verify").uid("dr-dispatch-and-verify");
     DataStream<DrDelivery> deliveries = commands.getSideOutput(DemandResponseFunction.DELIVERY);
     DataStream<DeviceReliability> reliability = commands.getSideOutput(DemandResponseFunction.RELIABILITY);

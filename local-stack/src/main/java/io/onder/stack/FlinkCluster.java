@@ -150,6 +150,9 @@ public final class FlinkCluster implements ManagedServer {
           "jobmanager.rpc.port: " + config.port("onder.flink.rpc.port"),
           "jobmanager.bind-host: 127.0.0.1",
           "jobmanager.memory.process.size: " + config.get("onder.flink.jobmanager.process.size"),
+          // each job submitted through the REST API runs its main() in the JobManager and loads the job jar's classes
+          // there: a long-lived stack that runs many jobs (demos, chaos runs, upgrades) needs room for them
+          "jobmanager.memory.jvm-metaspace.size: 512m",
           "taskmanager.bind-host: 127.0.0.1",
           "taskmanager.host: 127.0.0.1",
           "taskmanager.rpc.port: " + config.port("onder.flink.taskmanager.rpc.port"),
@@ -182,6 +185,9 @@ public final class FlinkCluster implements ManagedServer {
           "logger.entry.level = INFO",
           "logger.exec.name = org.apache.flink.runtime.executiongraph",
           "logger.exec.level = INFO",
+          // the Kafka sink registers its committer metrics once per transaction: a name collision warning each time
+          "logger.metrics.name = org.apache.flink.runtime.metrics.groups",
+          "logger.metrics.level = ERROR",
           ""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -133,6 +133,22 @@ public final class FlinkRest {
     throw new IOException("job " + jobId + " is " + last + ", not " + state + ", after " + timeout.toSeconds() + " s");
   }
 
+  /** The sum over every operator and subtask of a job of the counters named {@code name} (e.g. an operator's own). */
+  public long counterSum(String jobId, String name) throws IOException, InterruptedException {
+    long sum = 0;
+    for (JsonNode v : job(jobId).path("vertices")) {
+      String path = "/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
+      List<String> ids = new ArrayList<>();
+      for (JsonNode m : get(path)) {
+        String id = m.path("id").asText();
+        if (id.equals(name) || id.endsWith("." + name)) ids.add(id);
+      }
+      if (ids.isEmpty()) continue;
+      for (JsonNode m : get(path + "?agg=sum&get=" + String.join(",", ids))) sum += (long) m.path("sum").asDouble();
+    }
+    return sum;
+  }
+
   public JsonNode get(String path) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET().build());
   }

@@ -29,7 +29,8 @@ import org.eclipse.californium.scandium.config.DtlsConfig;
 
 /**
  * Runs a fleet through simulated time against the gateway: every device is its own CoAP+DTLS client, advances its
- * model to each reading time and posts its readings in packs. A pack the gateway answers 5.03, or does not answer,
+ * model to each reading time and posts its readings in packs, the fleet's devices spread over a pack's steps as
+ * real meters are (not all at the same instant). A pack the gateway answers 5.03, or does not answer,
  * stays buffered on the device and is sent again (a real meter buffers while offline), so no reading is lost; a
  * pack refused with 4.xx is dropped and counted by its code. Devices follow their DR commands with the configured
  * compliance. Simulated time is paced against the wall clock at {@code speed}.
@@ -65,11 +66,14 @@ public final class FleetRunner implements AutoCloseable {
     final DeviceModel model;
     final DeviceClient client;
     final List<SimReading> buffer = new ArrayList<>();
+    /** Which reading step of each pack the device posts on: devices do not all post at the same moment. */
+    final int phase;
     volatile boolean inFlight;
 
-    Device(DeviceModel model, DeviceClient client) {
+    Device(DeviceModel model, DeviceClient client, int phase) {
       this.model = model;
       this.client = client;
+      this.phase = phase;
     }
   }
 
@@ -131,7 +135,7 @@ public final class FleetRunner implements AutoCloseable {
       DeviceModel model = d.model(start);
       model.advanceTo(start);
       DeviceClient client = new DeviceClient(d.deviceId(), "psk-" + d.deviceId(), keys.get(d.deviceId()), gateway, config, executor);
-      Device dev = new Device(model, client);
+      Device dev = new Device(model, client, devices.size() % Math.max(1, s.packSize()));
       boolean complies;
       synchronized (compliance) {
         complies = compliance.nextDouble() < s.compliance();
@@ -164,7 +168,7 @@ public final class FleetRunner implements AutoCloseable {
           synchronized (d.buffer) {
             d.buffer.add(r);
           }
-          if (d.buffer.size() >= s.packSize()) send(d, s, inFlight, sum);
+          if ((i + d.phase) % Math.max(1, s.packSize()) == 0) send(d, s, inFlight, sum); // a pack's worth, at its phase
         }
         if (bar != null) bar.step();
       }

@@ -48,6 +48,14 @@ import java.util.function.Consumer;
  * mix.
  */
 public final class Demo {
+  /** How long a loaded gateway may hold a request, wall time (its p99 here with a thousand devices is about 8 s). */
+  static final Duration GATEWAY_WALL_DELAY = Duration.ofSeconds(8);
+
+  /** The grace and three checkpoints of 2 s of wall time, with slack, rounded up to half hours of simulated time. */
+  static Duration drLead(long graceSeconds, double speed) {
+    long minutes = (long) Math.ceil((graceSeconds + 10 * speed) / 60.0);
+    return Duration.ofMinutes((minutes + 29) / 30 * 30);
+  }
   private final LocalStack stack;
   private final DemoSettings s;
   private final PrintStream out;
@@ -72,6 +80,9 @@ public final class Demo {
     public boolean reconciled;
     public Path report;
     public Duration took;
+    /** Data later than the grace, set aside by the jobs (counted, not settled): device intervals, feeder states. */
+    public long lateDeviceEnergy;
+    public long lateFeederState;
   }
 
   public Result run() throws Exception {
@@ -110,13 +121,25 @@ public final class Demo {
       try (var zip = new java.util.zip.ZipFile(jarFile.toFile())) {
         if (zip.getEntry("io/onder/flink/DrJob.class") != null) jobs.add("io.onder.flink.DrJob");
       }
-      // A pack's span and a second of wall time: long enough for packs to arrive, short enough for DR to stay timely;
-      // checkpoints every 2 s, since each exactly-once hop (quality → DR → gateway) waits for one, and a second of
-      // wall time is minutes of simulated time.
-      long grace = PipelineRun.graceSeconds(s.readingEvery(), s.packSize(), s.speed(), Duration.ofSeconds(1));
-      out.println("  allowed lateness (grace) " + grace / 60 + " simulated minutes: a pack's span and 1 s of wall time");
-      jobIds.addAll(PipelineRun.submit(rest, jarFile, jobs, PipelineRun.jobArgs(stack.kafka().bootstrapServers(), stack.cassandra().endpoint(),
-          keyspace, prefix, runId, contracts.creatorsFund().getAddress(), grace, Duration.ofSeconds(2)), out));
+      // A pack's span and the wall time a loaded gateway may hold a request (its p99 on this machine with a thousand
+      // devices), multiplied by the speed; checkpoints every 2 s, since each exactly-once hop (quality → DR → gateway)
+      // waits for one.
+      long grace = PipelineRun.graceSeconds(s.readingEvery(), s.packSize(), s.speed(), GATEWAY_WALL_DELAY);
+      out.println("  allowed lateness (grace) " + grace / 60 + " simulated minutes: a pack's span and " + GATEWAY_WALL_DELAY.toSeconds()
+          + " s of wall time");
+      // The DR job sends an event's first commands ahead of its start by the way from a reading to the gateway: the
+      // grace, then a checkpoint at each of the three hops. At this speed seconds of wall time are simulated hours, so
+      // commands sent at the start would reach devices near the event's end. The utility announces it before that.
+      Duration drLead = drLead(grace, s.speed());
+      // announced an hour before the dispatch: the baseline window before the dispatch must not be cut short by the
+      // announcement (intervals after it do not count), even when the loaded fleet's clock runs behind
+      Duration drNotice = drLead.plusMinutes(60);
+      List<String> jobArgs = new ArrayList<>(PipelineRun.jobArgs(stack.kafka().bootstrapServers(), stack.cassandra().endpoint(),
+          keyspace, prefix, runId, contracts.creatorsFund().getAddress(), grace, Duration.ofSeconds(2)));
+      jobArgs.addAll(List.of("--dr-lead-minutes", Long.toString(drLead.toMinutes())));
+      out.println("  DR commands go out " + drLead.toMinutes() + " simulated minutes before an event's start, announced "
+          + drNotice.toMinutes() + " minutes ahead");
+      jobIds.addAll(PipelineRun.submit(rest, jarFile, jobs, jobArgs, out));
 
       LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
       Instant simStart = day.atTime(s.start()).toInstant(ZoneOffset.UTC);
@@ -167,14 +190,17 @@ public final class Demo {
       bridge.start();
 
       step(String.format("a simulated day (%s) at %.0fx, readings every %d s in packs of %d", day, s.speed(), s.readingEvery().toSeconds(), s.packSize()));
-      // the utility announces the event 30 simulated minutes ahead, through the DR API
+      // the utility announces the event ahead, through the DR API
       Instant drAt = day.atTime(s.drStart()).toInstant(ZoneOffset.UTC);
       long drKw = Math.max(1, plan.deviceList().stream().filter(dv -> dv.substationId().equals("S01")).count() / 5);
       DrTrigger trigger = new DrTrigger(drApi.port(), utilityToken, "S01", drAt, s.drLength(), drKw, 50_000, out);
-      Consumer<Long> drTrigger = DrTrigger.at(drAt.minus(Duration.ofMinutes(30)).toEpochMilli(), trigger::post);
+      Consumer<Long> drTrigger = DrTrigger.at(drAt.minus(drNotice).toEpochMilli(), trigger::post);
       try (FleetRunner fleet = new FleetRunner(plan, keys, new InetSocketAddress("127.0.0.1", gateway.coapsPort()))) {
         result.fleet = fleet.run(new FleetRunner.Settings(clock, simEnd, s.readingEvery(), s.packSize(), s.compliance(), 512, s.progress()),
             drTrigger::accept);
+        out.printf("  gateway: %,d commands from the DR job, %,d notifications to the devices they are for (%s)%n",
+            gateway.metrics().value("onder_ingest_command_changes"), gateway.metrics().value("onder_ingest_command_notifications"),
+            gateway.metrics().render().lines().filter(l -> l.startsWith("onder_ingest_command")).collect(java.util.stream.Collectors.joining(", ")));
       }
       out.printf("  %,d readings made, %,d acknowledged, %,d refused, %,d resent after 5.03 or no answer, %,d never sent%n",
           result.fleet.readingsMade.get(), result.fleet.readingsAcked.get(), result.fleet.readingsRejected.get(), result.fleet.retries.get(),
@@ -195,6 +221,8 @@ public final class Demo {
             List.of(dayInt(day), dayInt(day.plusDays(1))));
         result.figures.loadDr(ks, trigger.eventId, drKw * 1000, 60_000);
       }
+      result.lateDeviceEnergy = rest.counterSum(jobIds.get(0), "lateDeviceEnergy");
+      result.lateFeederState = rest.counterSum(jobIds.get(1), "lateFeederState");
       result.report = Report.write(dir.resolve("report.html"), runId, day, result.figures);
       result.took = Duration.ofNanos(System.nanoTime() - t0);
       return result;

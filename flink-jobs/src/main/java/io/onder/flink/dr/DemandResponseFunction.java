@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * <p>Timeline of an event (times are event time; a timer fires once the watermark passes it):
  * <ul>
  *   <li>posted: kept; an event that already ended when first seen goes to {@link #EXPIRED}.</li>
- *   <li>at its start: round 0 over the devices under the target that have a baseline (a device whose delivery
+ *   <li>at its start, or the dispatch lead before it ({@link #dispatchingAhead}; a utility announces events ahead,
+ *       and devices told early are ready at the start): round 0 over the devices under the target that have a
+ *       baseline over the window before the dispatch (a device whose delivery
  *       could not be verified is not asked) and something to give — {@link Flexibility} from the registry and the
  *       latest interval, capped at the owner's {@code flexible_w} — with {@link Dispatcher#dispatch}.</li>
  *   <li>a device's answer to its command ({@link CommandAck}, from the gateway): kept, written at once as a
@@ -94,6 +96,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   private final String rulebookVersion;
   private final long intervalMillis;
   private final long idleMillis;
+  private long leadMillis;
   private final long minSocPpm;
   private final long maxSocPpm;
   private final long ackTimeoutMillis;
@@ -121,6 +124,17 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   public DemandResponseFunction(RegistryHolder registry, String rulebookVersion, long intervalMillis, long idleMillis, long minSocPpm,
       long maxSocPpm) {
     this(registry, rulebookVersion, intervalMillis, idleMillis, minSocPpm, maxSocPpm, intervalMillis);
+  }
+
+  /**
+   * Dispatches round 0 {@code leadMillis} before each event's start (its baselines over the window before that), so
+   * the commands reach the devices ahead of the start however long the pipeline from readings to the gateway takes.
+   * Devices are asked, and verified, from the start on. An event announced later than that is dispatched at once.
+   */
+  public DemandResponseFunction dispatchingAhead(long leadMillis) {
+    if (leadMillis < 0) throw new IllegalArgumentException("leadMillis must be >= 0");
+    this.leadMillis = leadMillis;
+    return this;
   }
 
   /** @param ackTimeoutMillis how long a device has to answer its command before it is not counted on */
@@ -296,7 +310,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     Set<String> already = commandedDevices(ev);
     Map<String, Long> baselines = new HashMap<>();
     List<Dispatcher.Candidate> pool = pool(ev, t, already, baselines);
-    Dispatcher.Plan plan = dispatcher.redispatch(ev.spec(t), pool, countedW, already, ev.round + 1, t);
+    Dispatcher.Plan plan = dispatcher.redispatch(ev.spec(Math.max(t, ev.startMillis)), pool, countedW, already, ev.round + 1, t);
     if (!plan.commands().isEmpty()) {
       ev.round++;
       emit(ev, plan, baselines, t, out);
@@ -319,7 +333,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
       }
       s = DrEventState.of(e);
       events.put(s.eventId, s);
-      ctx.timerService().registerEventTimeTimer(s.startMillis);
+      ctx.timerService().registerEventTimeTimer(dispatchAt(s));
       return;
     }
     if (e.getVersion() <= s.version) return; // a repeat or an older version
@@ -331,7 +345,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     }
     s.update(e);
     events.put(s.eventId, s);
-    ctx.timerService().registerEventTimeTimer(s.dispatched ? finish(s) : s.startMillis);
+    ctx.timerService().registerEventTimeTimer(s.dispatched ? finish(s) : dispatchAt(s));
   }
 
   @Override
@@ -341,7 +355,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     due.sort((a, b) -> a.eventId.compareTo(b.eventId));
     for (DrEventState ev : due) {
       if (!ev.dispatched) {
-        if (t >= ev.startMillis) {
+        if (t >= dispatchAt(ev)) {
           dispatch(ev, ctx, out);
           if (markRefusals(ev, t)) coverRefusals(ev, t, ctx, out);
         }
@@ -357,9 +371,9 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     if (t % SWEEP_MILLIS == 0) sweep(t);
   }
 
-  /** Round 0 at the event's start. */
+  /** Round 0 at the event's start, or the lead before it. */
   private void dispatch(DrEventState ev, OnTimerContext ctx, Collector<DispatchCommand> out) throws Exception {
-    long at = ev.startMillis;
+    long at = dispatchAt(ev);
     DrEventSpec spec = ev.spec();
     Map<String, Long> baselines = new HashMap<>();
     List<Dispatcher.Candidate> pool = pool(ev, at, Set.of(), baselines);
@@ -367,7 +381,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     emit(ev, plan, baselines, at, out);
     ev.dispatched = true;
     events.put(ev.eventId, ev);
-    next(ev, at, ctx);
+    next(ev, Math.max(at, ev.startMillis), ctx);
   }
 
   /**
@@ -417,8 +431,9 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   /** Devices under the target with a baseline and something to give, as of {@code at}. */
   private List<Dispatcher.Candidate> pool(DrEventState ev, long at, Set<String> exclude, Map<String, Long> baselines) throws Exception {
     Registry reg = registry.get();
-    DrEventSpec spec = ev.spec(); // baselines always look before the event's own start
-    long holdMillis = ev.endMillis - at;
+    DrEventSpec spec = ev.spec();
+    DrEventSpec baselineSpec = ev.spec(dispatchAt(ev)); // baselines look at the window before the dispatch
+    long holdMillis = ev.endMillis - Math.max(at, ev.startMillis);
     List<Dispatcher.Candidate> pool = new ArrayList<>();
     for (DeviceFlexState d : devices.values()) {
       if (!ev.covers(d) || exclude.contains(d.deviceId)) continue;
@@ -427,7 +442,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
       if (p == null || !p.controllable()) continue;
       long available = Math.min(r.flexibleW(), Flexibility.of(p, d.powerBefore(at, intervalMillis), d.soc(), holdMillis, rules).in(spec.direction()));
       if (available <= 0) continue;
-      OptionalLong b = baseline.of(spec, d.history(windowStart(ev), intervals.startOf(ev.startMillis)));
+      OptionalLong b = baseline.of(baselineSpec, d.history(windowStart(ev), intervals.startOf(dispatchAt(ev))));
       if (b.isEmpty()) continue;
       baselines.put(d.deviceId, b.getAsLong());
       pool.add(new Dispatcher.Candidate(d.deviceId, available, d.reliability(rules.reliabilityPriorPpm()), p.costPerKwh(), d.lastAskedMillis));
@@ -457,7 +472,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
       EventDeviceState s = new EventDeviceState();
       s.deviceId = c.deviceId();
       s.requestedW = c.requestedW();
-      s.fromMillis = from;
+      s.fromMillis = Math.max(from, ev.startMillis); // asked from the start, even when told ahead
       s.round = c.round();
       s.baselineMilliWh = baselines.get(c.deviceId());
       commanded.put(ev.eventId + "|" + c.deviceId(), s);
@@ -505,7 +520,12 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   }
 
   private long windowStart(DrEventState ev) {
-    return intervals.startOf(ev.startMillis) - rules.baselineWindowIntervals() * intervalMillis;
+    return intervals.startOf(dispatchAt(ev)) - rules.baselineWindowIntervals() * intervalMillis;
+  }
+
+  /** When round 0 goes out: the dispatch lead before the start. */
+  private long dispatchAt(DrEventState ev) {
+    return ev.startMillis - leadMillis;
   }
 
   private void sweep(long t) throws Exception {

@@ -135,6 +135,36 @@ class DemandResponseFunctionTest {
     assertThat(reliability()).containsExactlyInAnyOrderEntriesOf(Map.of("ev1", 840_000L, "hp1", 768_000L));
   }
 
+  @Test
+  void with_a_dispatch_lead_the_commands_go_out_ahead_with_baselines_before_them_and_devices_are_asked_from_the_start() throws Exception {
+    h.close();
+    h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+        new DemandResponseFunction(new RegistryHolder(RegistryHolder.fixed(DrFixtures.REGISTRY), 60_000), "onder-flex-2025.1", MIN, IDLE,
+            100_000, 1_000_000).dispatchingAhead(10 * MIN),
+        r -> r.regionId, Types.STRING);
+    send(event("E1", TargetKind.FEEDER, "F1", 6_000, 20, 30, 1, DrStatus.ACTIVE));
+    // the baseline window (ten minutes) ends at the dispatch, 12:10, wholly before the ten minutes before the start
+    minutes(0, 9, i -> 100_000, i -> 50_000);
+    assertThat(commands()).as("nothing before the lead").isEmpty();
+    minutes(9, 10, i -> 100_000, i -> 50_000);
+    assertThat(commands()).extracting(DemandResponseFunctionTest::show)
+        .containsExactlyInAnyOrder("E1/ev1/0 REDUCE 6000", "E1/hp1/0 REDUCE 1500");
+    assertThat(commands()).allSatisfy(c -> {
+      assertThat(c.getIssuedAt().toEpochMilli()).isEqualTo(T0 + 10 * MIN);
+      assertThat(c.getStart().toEpochMilli()).isEqualTo(T0 + 20 * MIN);
+    });
+    minutes(10, 35, i -> i < 20 ? 100_000 : i < 30 ? 0 : 100_000, i -> i < 20 ? 50_000 : i < 30 ? 35_000 : 50_000);
+    List<DrDelivery> d = deliveries();
+    assertThat(d).as("verified from the start only: two devices × ten minutes").hasSize(20)
+        .allSatisfy(x -> assertThat(x.getIntervalStart().toEpochMilli()).isBetween(T0 + 20 * MIN, T0 + 29 * MIN));
+    assertThat(d.stream().filter(x -> x.getDeviceId().equals("ev1"))).allSatisfy(x -> {
+      assertThat(x.getBaselineMilliWh()).isEqualTo(100_000);
+      assertThat(x.getRequestedMilliWh()).as("asked for the minute, not the lead").isEqualTo(100_000);
+      assertThat(x.getDeliveredMilliWh()).isEqualTo(100_000);
+    });
+    assertThat(reliability()).as("asked ten minutes, delivered all: 0.8 × 0.8 + 0.2").containsEntry("ev1", 840_000L);
+  }
+
   /**
    * E2 after E1: reduce F1 by 3 kW from 12:40 to 12:50. The EV (0.84) now ranks above the heat pump (0.768, a lower
    * band): goal 3,300 W expected, the EV alone is expected to give 5,040, so it is asked only ⌈3,300 / 0.84⌉ = 3,929 W.

@@ -24,22 +24,28 @@ public final class CommandsResource extends CoapResource {
 
   private final DeviceAuth auth;
   private final CommandBook book;
+  private final Metrics metrics;
 
   public CommandsResource(DeviceAuth auth, CommandBook book, Metrics metrics) {
     super("commands");
     this.auth = auth;
     this.book = book;
+    this.metrics = metrics;
     setObservable(true);
     setObserveType(CoAP.Type.CON);
     getAttributes().setObservable();
     book.onChange(this::changedFor);
     metrics.gauge("onder_ingest_command_observers", "Devices observing /commands", this::getObserverCount);
+    metrics.gauge("onder_ingest_commands_ended_on_arrival", "Commands read after their end: too late for the device", book::endedOnArrival);
   }
 
   private void changedFor(String deviceId) {
+    metrics.count("onder_ingest_command_changes");
     changed(relation -> {
       try {
-        return deviceId.equals(auth.device(relation.getExchange().getRequest()).deviceId());
+        boolean its = deviceId.equals(auth.device(relation.getExchange().getRequest()).deviceId());
+        if (its) metrics.count("onder_ingest_command_notifications");
+        return its;
       } catch (BadInput e) {
         return false;
       }

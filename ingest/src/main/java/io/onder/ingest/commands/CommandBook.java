@@ -17,6 +17,7 @@ public final class CommandBook {
   private final Clock clock;
   private final Map<String, LinkedHashMap<String, Command>> byDevice = new HashMap<>();
   private volatile Consumer<String> onChange = d -> {};
+  private final java.util.concurrent.atomic.AtomicLong endedOnArrival = new java.util.concurrent.atomic.AtomicLong();
 
   public CommandBook(Clock clock) {
     this.clock = clock;
@@ -27,12 +28,18 @@ public final class CommandBook {
   }
 
   public void add(Command c) {
+    if (c.end() < clock.millis()) endedOnArrival.incrementAndGet();
     synchronized (this) {
       LinkedHashMap<String, Command> m = byDevice.computeIfAbsent(c.deviceId(), k -> new LinkedHashMap<>());
       m.put(c.commandId(), c);
       prune(m);
     }
     onChange.accept(c.deviceId());
+  }
+
+  /** Commands whose end had passed when they reached the book: too late for their device. */
+  public long endedOnArrival() {
+    return endedOnArrival.get();
   }
 
   /** The device's commands whose end is still ahead, oldest first. */
