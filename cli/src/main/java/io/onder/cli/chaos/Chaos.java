@@ -159,7 +159,7 @@ public final class Chaos {
       // The allowed lateness: a feeder interval is computed once the watermark is a minute of wall time past its end,
       // longer than any outage of this suite, so readings held up by a fault are still in their interval.
       long graceSeconds = PipelineRun.graceSeconds(s.readingEvery(), s.packSize(), s.speed(), Duration.ofSeconds(60));
-      List<String> args = PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), keyspace, prefix, runId, creatorsFund, graceSeconds, CHECKPOINT);
+      List<String> args = PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), keyspace, prefix, runId, creatorsFund, graceSeconds, CHECKPOINT, Duration.ofSeconds(3));
       out.println("  allowed lateness (grace) " + graceSeconds / 60 + " simulated minutes");
       jobIds.addAll(PipelineRun.submit(rest, jar, JOBS, args, out));
 
@@ -296,7 +296,7 @@ public final class Chaos {
       long copied = copyTopic(kafka, prefix + Topics.READINGS, refPrefix + Topics.READINGS);
       out.printf("  %,d records copied to %s%n", copied, refPrefix + Topics.READINGS);
       refJobIds.addAll(PipelineRun.submit(rest, jar, JOBS,
-          PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), refKeyspace, refPrefix, refKeyspace, creatorsFund, graceSeconds, CHECKPOINT),
+          PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), refKeyspace, refPrefix, refKeyspace, creatorsFund, graceSeconds, CHECKPOINT, Duration.ofSeconds(3)),
           out));
       PipelineRun.awaitWatermark(rest, refJobIds.get(1), "settlement-batcher", periodsEnd, Duration.ofMinutes(5));
 

@@ -106,9 +106,9 @@ public final class PipelineRun {
    * and the checkpoint interval, which is also how long an exactly-once hop between jobs holds its output.
    */
   public static List<String> jobArgs(String kafka, String cassandra, String keyspace, String prefix, String groupPrefix, String creatorsFund,
-      long graceSeconds, Duration checkpoint) {
+      long graceSeconds, Duration checkpoint, Duration idleness) {
     return List.of("--kafka", kafka, "--cassandra", cassandra, "--keyspace", keyspace, "--topic-prefix", prefix, "--group-prefix", groupPrefix,
-        "--idleness-seconds", "3", "--checkpoint-ms", Long.toString(checkpoint.toMillis()), "--payout-addresses", "creators-fund:onder=" + creatorsFund,
+        "--idleness-seconds", Long.toString(idleness.toSeconds()), "--checkpoint-ms", Long.toString(checkpoint.toMillis()), "--payout-addresses", "creators-fund:onder=" + creatorsFund,
         "--grace-seconds", Long.toString(graceSeconds));
   }
 

@@ -42,6 +42,12 @@ public final class Metrics {
     return a == null ? 0 : a.sum();
   }
 
+  /** A gauge's current value, 0 if there is no such gauge. */
+  public long gaugeValue(String name) {
+    LongSupplier g = gauges.get(name);
+    return g == null ? 0 : g.getAsLong();
+  }
+
   public void gauge(String name, String helpText, LongSupplier value) {
     help.put(name, helpText);
     gauges.put(name, value);
