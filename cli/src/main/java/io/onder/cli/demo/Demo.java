@@ -206,8 +206,9 @@ public final class Demo {
       try (FleetRunner fleet = new FleetRunner(plan, keys, new InetSocketAddress("127.0.0.1", gateway.coapsPort()))) {
         result.fleet = fleet.run(new FleetRunner.Settings(clock, simEnd, s.readingEvery(), s.packSize(), s.compliance(), 512, s.progress()),
             drTrigger::accept);
-        out.printf("  gateway: %,d DR commands read, %,d of them after their end (too late for the device); %,d notifications to %,d"
-            + " observing devices%n", gateway.metrics().value("onder_ingest_command_changes"), gateway.metrics().gaugeValue("onder_ingest_commands_ended_on_arrival"),
+        out.printf("  gateway: %,d DR commands read, up to %d simulated minutes after their issue, %,d of them after their end (too late"
+            + " for the device); %,d notifications to %,d observing devices%n", gateway.metrics().value("onder_ingest_command_changes"),
+            gateway.metrics().gaugeValue("onder_ingest_command_max_delay_ms") / 60_000, gateway.metrics().gaugeValue("onder_ingest_commands_ended_on_arrival"),
             gateway.metrics().value("onder_ingest_command_notifications"), gateway.metrics().gaugeValue("onder_ingest_command_observers"));
       }
       out.printf("  %,d readings made, %,d acknowledged, %,d refused, %,d resent after 5.03 or no answer, %,d never sent%n",

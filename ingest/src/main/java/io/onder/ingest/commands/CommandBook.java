@@ -18,6 +18,7 @@ public final class CommandBook {
   private final Map<String, LinkedHashMap<String, Command>> byDevice = new HashMap<>();
   private volatile Consumer<String> onChange = d -> {};
   private final java.util.concurrent.atomic.AtomicLong endedOnArrival = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong maxDelayMillis = new java.util.concurrent.atomic.AtomicLong();
 
   public CommandBook(Clock clock) {
     this.clock = clock;
@@ -28,7 +29,9 @@ public final class CommandBook {
   }
 
   public void add(Command c) {
-    if (c.end() < clock.millis()) endedOnArrival.incrementAndGet();
+    long now = clock.millis();
+    if (c.end() < now) endedOnArrival.incrementAndGet();
+    maxDelayMillis.accumulateAndGet(now - c.issuedAt(), Math::max);
     synchronized (this) {
       LinkedHashMap<String, Command> m = byDevice.computeIfAbsent(c.deviceId(), k -> new LinkedHashMap<>());
       m.put(c.commandId(), c);
@@ -40,6 +43,11 @@ public final class CommandBook {
   /** Commands whose end had passed when they reached the book: too late for their device. */
   public long endedOnArrival() {
     return endedOnArrival.get();
+  }
+
+  /** The longest time from a command's issue (the DR job's event time) to its arrival here (this clock). */
+  public long maxDelayMillis() {
+    return maxDelayMillis.get();
   }
 
   /** The device's commands whose end is still ahead, oldest first. */
