@@ -118,14 +118,20 @@ class DrJobIT {
       List<String> commands = new ArrayList<>();
       try (var c = new KafkaConsumer<>(kafka.consumerProperties("dispatch"), new StringDeserializer(), AvroSerde.of(DispatchCommand.class))) {
         c.subscribe(List.of(kafka.topic(Topics.DISPATCH)));
-        Await.until("four dispatch commands", Duration.ofSeconds(120), () -> {
-          for (var r : c.poll(Duration.ofMillis(200))) {
-            DispatchCommand d = r.value();
-            assertThat(r.key()).isEqualTo(d.getDeviceId());
-            commands.add(d.getCommandId() + " " + d.getAction() + " " + d.getRequestedW() + " " + d.getStart() + "-" + d.getEnd());
-          }
-          return commands.size() >= 4;
-        });
+        try {
+          // a deadline with room for a loaded machine: the job starts three pipelines and commits each hop at a checkpoint
+          Await.until("four dispatch commands", Duration.ofSeconds(240), () -> {
+            for (var r : c.poll(Duration.ofMillis(200))) {
+              DispatchCommand d = r.value();
+              assertThat(r.key()).isEqualTo(d.getDeviceId());
+              commands.add(d.getCommandId() + " " + d.getAction() + " " + d.getRequestedW() + " " + d.getStart() + "-" + d.getEnd());
+            }
+            return commands.size() >= 4;
+          });
+        } catch (AssertionError e) {
+          throw new AssertionError(e.getMessage() + "; job " + job.getJobStatus().get() + ", commands " + commands + ", records in "
+              + recordCounts(kafka, List.of(Topics.READINGS, Topics.INTERVAL_ENERGY, Topics.DR_EVENTS, Topics.DISPATCH)), e);
+        }
       }
       assertThat(commands).containsExactlyInAnyOrder(
           "E1/ev1/0 REDUCE 6000 2026-06-21T12:20:00Z-2026-06-21T12:30:00Z",
@@ -169,6 +175,19 @@ class DrJobIT {
     } finally {
       job.cancel().get();
     }
+  }
+
+  /** How many records each topic holds (end offsets), to say where a pipeline stopped. */
+  static Map<String, Long> recordCounts(TestKafka kafka, List<String> topics) {
+    Map<String, Long> counts = new TreeMap<>();
+    try (var k = new KafkaConsumer<>(kafka.consumerProperties("counts"), new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      for (String t : topics) {
+        var parts = k.partitionsFor(kafka.topic(t)).stream().map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
+        counts.put(t, k.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum());
+      }
+    }
+    return counts;
   }
 
   /** Sum of the DR lines (payee, creators fee and funding of causes dr/...) by account. */

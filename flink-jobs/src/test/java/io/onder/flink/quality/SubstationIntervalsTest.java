@@ -42,4 +42,24 @@ class SubstationIntervalsTest {
     assertThat(h.numKeyedStateEntries()).isZero();
     h.close();
   }
+
+  @Test
+  void waiting_states_survive_a_checkpoint_and_restore() throws Exception {
+    var h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new SubstationIntervals(MIN, 2 * MIN),
+        (FeederIntervalState f) -> f.getSubstationId().toString(), Types.STRING);
+    h.processElement(new StreamRecord<>(feeder("F1", "S1", T0), T0 + 3 * MIN));
+    var snapshot = h.snapshot(1, T0);
+    h.close();
+    var restored = new org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness<String, FeederIntervalState, FeederIntervalState>(
+        new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(new SubstationIntervals(MIN, 2 * MIN)),
+        (FeederIntervalState f) -> f.getSubstationId().toString(), Types.STRING);
+    restored.setup();
+    restored.initializeState(snapshot);
+    restored.open();
+    restored.processElement(new StreamRecord<>(feeder("F2", "S1", T0), T0 + 3 * MIN));
+    restored.processWatermark(new Watermark(T0 + 3 * MIN));
+    assertThat(restored.extractOutputValues()).extracting(f -> f.getFeederId().toString(), FeederIntervalState::getSubstationFeeders)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("F1", 2), org.assertj.core.groups.Tuple.tuple("F2", 2));
+    restored.close();
+  }
 }
