@@ -26,13 +26,23 @@ public final class KafkaTopics {
       if (missing.isEmpty()) return List.of();
       a.createTopics(missing).all().get(30, TimeUnit.SECONDS);
       List<String> names = missing.stream().map(NewTopic::name).toList();
-      // Creation is acknowledged by the controller before the broker's metadata shows it: wait until it does.
+      // Creation is acknowledged by the controller before the broker's metadata shows it, and before each partition
+      // has a leader: a client that comes at once is told NOT_LEADER_OR_FOLLOWER, and a Kafka source that lists its
+      // partitions' offsets then may start with none. Wait until every partition has a leader.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!a.listTopics().names().get(10, TimeUnit.SECONDS).containsAll(names)) {
-        if (System.nanoTime() > deadline) throw new IllegalStateException("topics not visible 30 s after creation: " + names);
-        Thread.sleep(50);
+      while (!everyPartitionLed(a, names)) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("topics without a leader 30 s after creation: " + names);
+        Thread.sleep(50); // polling the broker's metadata, with a deadline
       }
       return names;
     }
+  }
+
+  private static boolean everyPartitionLed(Admin a, List<String> names) throws Exception {
+    if (!a.listTopics().names().get(10, TimeUnit.SECONDS).containsAll(names)) return false;
+    for (var d : a.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+      for (var p : d.partitions()) if (p.leader() == null || p.leader().id() < 0) return false;
+    }
+    return true;
   }
 }
