@@ -155,7 +155,9 @@ public final class FlinkCluster implements ManagedServer {
           "jobmanager.memory.jvm-metaspace.size: 512m",
           "taskmanager.bind-host: 127.0.0.1",
           "taskmanager.host: 127.0.0.1",
-          "taskmanager.rpc.port: " + config.port("onder.flink.taskmanager.rpc.port"),
+          // a port of its own each start: a TaskManager restarted on its old address is refused by the JobManager,
+          // which quarantined that address when the old one died ("read-only association"), and never registers
+          "taskmanager.rpc.port: 0",
           "taskmanager.memory.process.size: " + config.get("onder.flink.taskmanager.process.size"),
           "taskmanager.numberOfTaskSlots: " + config.get("onder.flink.slots"),
           "parallelism.default: " + config.get("onder.flink.parallelism"),

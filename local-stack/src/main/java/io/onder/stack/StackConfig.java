@@ -38,7 +38,7 @@ public final class StackConfig {
   /** Every port a stack listens on. */
   public static final java.util.List<String> PORT_KEYS = java.util.List.of("onder.kafka.port", "onder.kafka.controller.port",
       "onder.cassandra.port", "onder.cassandra.storage.port", "onder.flink.rest.port", "onder.flink.rpc.port",
-      "onder.flink.taskmanager.rpc.port", "onder.flink.blob.port", "onder.anvil.port");
+      "onder.flink.blob.port", "onder.anvil.port");
 
   /**
    * A stack in its own runtime dir on ports free now (on 127.0.0.1, below the ephemeral range), so that it runs
