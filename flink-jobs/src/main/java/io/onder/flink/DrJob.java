@@ -12,8 +12,6 @@ import io.onder.flink.io.AvroKafka;
 import io.onder.flink.io.CassandraSink;
 import io.onder.flink.registry.RegistryHolder;
 import io.onder.schemas.Topics;
-import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -64,10 +62,11 @@ public final class DrJob {
   /** Builds the pipeline on {@code env}; either Kafka sink may be null (tests that read only Cassandra). */
   public SingleOutputStreamOperator<DispatchCommand> build(StreamExecutionEnvironment env, Sink<DispatchCommand> dispatchKafka,
       Sink<DrDelivery> deliveryKafka) {
-    Duration ooo = Duration.ofMillis(args.outOfOrdernessMillis());
-    Duration idle = Duration.ofMillis(args.idlenessMillis());
-    DataStream<DrInput> in = env.fromSource(input, WatermarkStrategy.<DrInput>forBoundedOutOfOrderness(ooo)
-        .withTimestampAssigner((r, ts) -> r.timestamp()).withIdleness(idle), "interval-energy-and-dr-events").uid("dr-source");
+    // Devices' answers do not move the watermark: the gateway stamps them ahead of the energy still on its way. A DR
+    // event does (its posting time holds the watermark while its partition is active), so it reaches the dispatch
+    // before the watermark passes its start.
+    DataStream<DrInput> in = env.fromSource(input, args.<DrInput>watermarks((r, ts) -> r.timestamp(), r -> r.ack == null),
+        "interval-energy-and-dr-events").uid("dr-source");
 
     SingleOutputStreamOperator<DispatchCommand> commands = in
         .process(new RouteToRegion(registry)).name("dr-route-to-region").uid("dr-route-to-region")

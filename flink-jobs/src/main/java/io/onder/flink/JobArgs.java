@@ -1,7 +1,10 @@
 package io.onder.flink;
 
+import io.onder.flink.io.SourceWatermarks;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.Map;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.util.ParameterTool;
 
 /** What every Onder job is told on its command line, with the defaults of the local stack. */
@@ -29,6 +32,20 @@ public record JobArgs(String kafka, String cassandra, String keyspace, String to
   public static JobArgs of(Map<String, String> values) {
     String[] a = values.entrySet().stream().flatMap(e -> java.util.stream.Stream.of("--" + e.getKey(), e.getValue())).toArray(String[]::new);
     return parse(a);
+  }
+
+  /**
+   * The watermarks of a job's Kafka source: {@code --out-of-orderness-seconds}, {@code --idleness-seconds} and
+   * {@code --startup-idleness-seconds} (default 15), how long a reader that has delivered nothing yet may take before
+   * its partitions count as idle (see {@link SourceWatermarks}).
+   */
+  public <T> SourceWatermarks<T> watermarks(SerializableTimestampAssigner<T> timestamps, SourceWatermarks.Drives<T> drives) {
+    return new SourceWatermarks<>(timestamps, Duration.ofMillis(outOfOrdernessMillis), Duration.ofMillis(idlenessMillis),
+        Duration.ofSeconds(all.getLong("startup-idleness-seconds", 15)), drives);
+  }
+
+  public <T> SourceWatermarks<T> watermarks(SerializableTimestampAssigner<T> timestamps) {
+    return watermarks(timestamps, r -> true);
   }
 
   public String topic(String name) {

@@ -5,6 +5,7 @@ import io.onder.avro.DeviceReading;
 import io.onder.avro.FeederIntervalState;
 import io.onder.flink.io.AvroKafka;
 import io.onder.flink.io.CassandraSink;
+import io.onder.flink.io.KeepActive;
 import io.onder.flink.quality.AssignFeeder;
 import io.onder.flink.quality.DeviceEnergy;
 import io.onder.flink.quality.DeviceIntervalFunction;
@@ -13,7 +14,6 @@ import io.onder.flink.quality.SubstationIntervals;
 import io.onder.flink.registry.RegistryHolder;
 import io.onder.schemas.Topics;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -40,11 +40,8 @@ public final class QualityJob {
 
   /** Builds the pipeline on {@code env}; the sinks are those of the local stack or the cluster. */
   public void build(StreamExecutionEnvironment env, Sink<DeviceIntervalEnergy> energyKafka, Sink<FeederIntervalState> feederKafka) {
-    WatermarkStrategy<DeviceReading> wm = WatermarkStrategy
-        .<DeviceReading>forBoundedOutOfOrderness(Duration.ofMillis(args.outOfOrdernessMillis()))
-        .withTimestampAssigner((r, ts) -> r.getTime().toEpochMilli())
-        .withIdleness(Duration.ofMillis(args.idlenessMillis()));
-    DataStream<DeviceReading> in = env.fromSource(readings, wm, "readings").uid("readings-source");
+    DataStream<DeviceReading> in = env.fromSource(readings, args.<DeviceReading>watermarks((r, ts) -> r.getTime().toEpochMilli()), "readings")
+        .uid("readings-source");
 
     SingleOutputStreamOperator<DeviceEnergy> perDevice = in
         .keyBy(DeviceReading::getDeviceId)
@@ -54,14 +51,14 @@ public final class QualityJob {
     SingleOutputStreamOperator<DeviceEnergy> withFeeder = perDevice
         .process(new AssignFeeder(registry)).name("assign-feeder").uid("assign-feeder");
 
-    SingleOutputStreamOperator<DeviceIntervalEnergy> quality = withFeeder
+    SingleOutputStreamOperator<DeviceIntervalEnergy> quality = KeepActive.of(withFeeder, "device-energy-active")
         .keyBy(e -> e.feederId)
         .process(new FeederIntervalFunction(registry, args.rulebook(), args.intervalMillis(), args.graceMillis(),
             args.all().getLong("grid-clean-ppm", 300_000)))
         .name("feeder-quality").uid("feeder-quality");
     // The feeder states of a substation's interval leave together, marked with how many they are, so the network
     // fees (another job, across Kafka) settle each substation interval whole, whatever the topic's delivery order.
-    DataStream<FeederIntervalState> feeders = quality.getSideOutput(FeederIntervalFunction.FEEDER_STATE)
+    DataStream<FeederIntervalState> feeders = KeepActive.of(quality.getSideOutput(FeederIntervalFunction.FEEDER_STATE), "feeder-state-active")
         .keyBy(f -> f.getSubstationId().toString())
         .process(new SubstationIntervals(args.intervalMillis(), args.graceMillis()))
         .name("substation-intervals").uid("substation-intervals");

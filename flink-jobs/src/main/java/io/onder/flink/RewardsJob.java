@@ -7,6 +7,7 @@ import io.onder.avro.RewardEntry;
 import io.onder.avro.SettlementBatch;
 import io.onder.flink.io.AvroKafka;
 import io.onder.flink.io.CassandraSink;
+import io.onder.flink.io.KeepActive;
 import io.onder.flink.registry.RegistryHolder;
 import io.onder.flink.rewards.DeviceRewards;
 import io.onder.flink.rewards.DrPayments;
@@ -15,8 +16,6 @@ import io.onder.flink.rewards.RewardsInput;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import io.onder.flink.rewards.SettlementBatcher;
 import io.onder.schemas.Topics;
-import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -62,10 +61,8 @@ public final class RewardsJob {
   }
 
   public void build(StreamExecutionEnvironment env, Sink<RewardEntry> ledgerKafka, Sink<SettlementBatch> batchKafka) {
-    Duration ooo = Duration.ofMillis(args.outOfOrdernessMillis());
-    Duration idle = Duration.ofMillis(args.idlenessMillis());
-    DataStream<RewardsInput> in = env.fromSource(input, WatermarkStrategy.<RewardsInput>forBoundedOutOfOrderness(ooo)
-        .withTimestampAssigner((r, ts) -> r.intervalEnd()).withIdleness(idle), "interval-energy-feeder-state-and-dr-delivery").uid("rewards-source");
+    DataStream<RewardsInput> in = env.fromSource(input, args.<RewardsInput>watermarks((r, ts) -> r.intervalEnd()),
+        "interval-energy-feeder-state-and-dr-delivery").uid("rewards-source");
     DataStream<DeviceIntervalEnergy> intervals = in.filter(r -> r.energy != null).name("device-intervals").uid("device-intervals")
         .map(r -> r.energy).returns(DeviceIntervalEnergy.class).name("device-interval").uid("device-interval");
     DataStream<FeederIntervalState> feederStates = in.filter(r -> r.feeder != null).name("feeder-intervals").uid("feeder-intervals")
@@ -79,7 +76,7 @@ public final class RewardsJob {
     SingleOutputStreamOperator<RewardEntry> drLines = in.filter(r -> r.delivery != null).name("dr-deliveries").uid("dr-deliveries")
         .map(r -> r.delivery).returns(DrDelivery.class).name("dr-delivery").uid("dr-delivery")
         .flatMap(new DrPayments(args.rulebook())).name("dr-payments").uid("dr-payments");
-    DataStream<RewardEntry> ledger = deviceLines.union(feeLines, drLines);
+    DataStream<RewardEntry> ledger = deviceLines.union(KeepActive.of(feeLines, "network-fees-active"), drLines);
 
     boolean live = !replay(args);
     if (live) ledger.sinkTo(new CassandraSink<>(args.cassandra(), args.keyspace(), Rows.LEDGER)).name("cassandra-ledger").uid("cassandra-ledger");

@@ -118,20 +118,15 @@ class DrJobIT {
       List<String> commands = new ArrayList<>();
       try (var c = new KafkaConsumer<>(kafka.consumerProperties("dispatch"), new StringDeserializer(), AvroSerde.of(DispatchCommand.class))) {
         c.subscribe(List.of(kafka.topic(Topics.DISPATCH)));
-        try {
-          // a deadline with room for a loaded machine: the job starts three pipelines and commits each hop at a checkpoint
-          Await.until("four dispatch commands", Duration.ofSeconds(240), () -> {
-            for (var r : c.poll(Duration.ofMillis(200))) {
-              DispatchCommand d = r.value();
-              assertThat(r.key()).isEqualTo(d.getDeviceId());
-              commands.add(d.getCommandId() + " " + d.getAction() + " " + d.getRequestedW() + " " + d.getStart() + "-" + d.getEnd());
-            }
-            return commands.size() >= 4;
-          });
-        } catch (AssertionError e) {
-          throw new AssertionError(e.getMessage() + "; job " + job.getJobStatus().get() + ", commands " + commands + ", records in "
-              + recordCounts(kafka, List.of(Topics.READINGS, Topics.INTERVAL_ENERGY, Topics.DR_EVENTS, Topics.DISPATCH)), e);
-        }
+        // a deadline with room for a loaded machine: the job starts three pipelines and commits each hop at a checkpoint
+        until("four dispatch commands", Duration.ofSeconds(240), () -> {
+          for (var r : c.poll(Duration.ofMillis(200))) {
+            DispatchCommand d = r.value();
+            assertThat(r.key()).isEqualTo(d.getDeviceId());
+            commands.add(d.getCommandId() + " " + d.getAction() + " " + d.getRequestedW() + " " + d.getStart() + "-" + d.getEnd());
+          }
+          return commands.size() >= 4;
+        }, () -> "commands " + commands + ", " + where(kafka, cassandra, job));
       }
       assertThat(commands).containsExactlyInAnyOrder(
           "E1/ev1/0 REDUCE 6000 2026-06-21T12:20:00Z-2026-06-21T12:30:00Z",
@@ -142,8 +137,8 @@ class DrJobIT {
       try (CqlSession s = cassandra.session()) {
         // Per minute: the EV is asked 6,000 W × 60 s = 100,000 mWh and delivers its whole baseline; the heat pump is
         // asked 25,000 and delivers 50,000 − 35,000 = 15,000. Ten minutes each, nothing outside the window.
-        Await.until("twenty verified deliveries", Duration.ofSeconds(60),
-            () -> s.execute("SELECT count(*) FROM dr_delivery WHERE event_id = 'E1'").one().getLong(0) >= 20);
+        until("twenty verified deliveries", Duration.ofSeconds(60),
+            () -> s.execute("SELECT count(*) FROM dr_delivery WHERE event_id = 'E1'").one().getLong(0) >= 20, () -> where(kafka, cassandra, job));
         Map<String, long[]> byDevice = new TreeMap<>();
         for (var row : s.execute("SELECT device_id, interval_start, baseline_milli_wh, actual_milli_wh, requested_milli_wh, delivered_milli_wh FROM dr_delivery WHERE event_id = 'E1'")) {
           assertThat(row.getInstant(1).toEpochMilli()).isBetween(T0 + 20 * MIN, T0 + 29 * MIN);
@@ -158,8 +153,8 @@ class DrJobIT {
         assertThat(byDevice).doesNotContainKey("m1");
 
         // Reliability: EV 0.8 × 0.8 + 0.2 × 1 = 0.84; heat pump 150,000 / 250,000 = 0.6 → 0.8 × 0.8 + 0.2 × 0.6 = 0.76.
-        Await.until("reliability of both", Duration.ofSeconds(60),
-            () -> s.execute("SELECT count(*) FROM device_reliability").one().getLong(0) >= 2);
+        until("reliability of both", Duration.ofSeconds(60),
+            () -> s.execute("SELECT count(*) FROM device_reliability").one().getLong(0) >= 2, () -> where(kafka, cassandra, job));
         assertThat(s.execute("SELECT reliability_ppm FROM device_reliability WHERE device_id = 'ev1'").one().getLong(0)).isEqualTo(840_000L);
         assertThat(s.execute("SELECT reliability_ppm FROM device_reliability WHERE device_id = 'hp1'").one().getLong(0)).isEqualTo(760_000L);
 
@@ -167,7 +162,7 @@ class DrJobIT {
         // heat pump 15,000 mWh → 1,500 gross, 1,485 to the owner. Ten minutes. The utility funds 115,000.
         long period = T0 / 3_600_000L;
         Map<String, Long> expected = Map.of(EV_OWNER, 99_000L, HP_OWNER, 14_850L, "creators-fund:onder", 1_150L, "utility:grid-utility", -115_000L);
-        Await.until("the DR payments in the ledger", Duration.ofSeconds(60), () -> drLedger(s, period).equals(expected));
+        until("the DR payments in the ledger", Duration.ofSeconds(60), () -> drLedger(s, period).equals(expected), () -> where(kafka, cassandra, job));
         assertThat(drLedger(s, period)).containsExactlyInAnyOrderEntriesOf(expected);
         assertThat(s.execute("SELECT count(*) FROM ledger WHERE account = ? AND settlement_period = ?", METER_OWNER, period).one().getLong(0))
             .as("the meter was not asked and is not paid").isZero();
@@ -175,6 +170,29 @@ class DrJobIT {
     } finally {
       job.cancel().get();
     }
+  }
+
+  /** Waits for {@code condition}; on the deadline, says where the pipeline stopped. */
+  static void until(String what, Duration limit, java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> where) {
+    try {
+      Await.until(what, limit, condition);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; " + where.get(), e);
+    }
+  }
+
+  /** Where the feeder pipeline stands: the job, the records per topic and per table, the sources' offsets, the watermarks. */
+  static String where(TestKafka kafka, TestCassandra cassandra, JobClient job) {
+    String status;
+    try {
+      status = String.valueOf(job.getJobStatus().get());
+    } catch (Exception e) {
+      status = "unknown (" + e + ")";
+    }
+    return "job " + status + ", records in " + recordCounts(kafka, List.of(Topics.READINGS, Topics.INTERVAL_ENERGY, Topics.DR_EVENTS, Topics.DISPATCH, Topics.DR_DELIVERY))
+        + ", committed by the sources " + committedOffsets(kafka, List.of("it-quality", "it-dr", "it-rewards-onder-flex-2025.1"))
+        + ", rows " + rowCounts(cassandra, List.of("device_interval", "feeder_interval", "dr_delivery"))
+        + "; " + MiniClusterDiagnosis.of(FLINK, job.getJobID(), List.of("lateDeviceEnergy", "unknownDevices", "lateFeederState"));
   }
 
   /** How many records each topic holds (end offsets), to say where a pipeline stopped. */
@@ -186,6 +204,28 @@ class DrJobIT {
         var parts = k.partitionsFor(kafka.topic(t)).stream().map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
         counts.put(t, k.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum());
       }
+    }
+    return counts;
+  }
+
+  /** The offsets the job's Kafka sources committed, summed per consumer group (a source commits at each checkpoint). */
+  static Map<String, Long> committedOffsets(TestKafka kafka, List<String> groups) {
+    Map<String, Long> sums = new TreeMap<>();
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(kafka.adminProperties())) {
+      for (String g : groups) {
+        var offsets = admin.listConsumerGroupOffsets(kafka.prefix() + g).partitionsToOffsetAndMetadata().get();
+        sums.put(g, offsets.values().stream().filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum());
+      }
+    } catch (Exception e) {
+      sums.put("error " + e, -1L);
+    }
+    return sums;
+  }
+
+  static Map<String, Long> rowCounts(TestCassandra cassandra, List<String> tables) {
+    Map<String, Long> counts = new TreeMap<>();
+    try (CqlSession s = cassandra.session()) {
+      for (String t : tables) counts.put(t, s.execute("SELECT count(*) FROM " + t).one().getLong(0));
     }
     return counts;
   }

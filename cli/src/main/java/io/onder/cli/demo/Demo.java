@@ -50,9 +50,9 @@ import java.util.function.Consumer;
 public final class Demo {
   /**
    * How long a Kafka partition may stay quiet before a job's watermark goes on without it. Longer than a loaded
-   * machine's gap between two exactly-once commits upstream: the DR job's energy partitions fill only at the quality
-   * job's checkpoints, and if they counted as idle in between, devices' answers (stamped by the gateway, ahead of the
-   * energy by the pipeline's lag) would carry the DR job's watermark past intervals whose energy is still on its way.
+   * machine's gap between two exactly-once commits upstream: the DR and rewards jobs' energy partitions fill only at
+   * the quality job's checkpoints. Partitions that went idle in between and come back with the next commit could find
+   * the watermark downstream already moved on by another reader's partitions, and their energy late.
    */
   static final Duration IDLENESS = Duration.ofSeconds(10);
 

@@ -1,0 +1,137 @@
+package io.onder.flink.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.util.clock.ManualClock;
+import org.apache.flink.util.clock.RelativeClock;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sources' watermarks: out-of-orderness 5 s, idle after 3 s without records, but not before the reader has
+ * delivered a record or 15 s have passed since it started. Records are longs (their own timestamp); negative ones
+ * do not drive the watermark.
+ */
+class SourceWatermarksTest {
+  final ManualClock clock = new ManualClock();
+  final SourceWatermarks<Long> strategy = new SourceWatermarks<>((r, ts) -> Math.abs(r), Duration.ofSeconds(5), Duration.ofSeconds(3),
+      Duration.ofSeconds(15), r -> r >= 0);
+  final WatermarkGeneratorSupplier.Context context = new WatermarkGeneratorSupplier.Context() {
+    @Override
+    public MetricGroup getMetricGroup() {
+      return new UnregisteredMetricsGroup();
+    }
+
+    @Override
+    public RelativeClock getInputActivityClock() {
+      return clock;
+    }
+  };
+
+  @Test
+  void a_reader_slow_to_deliver_its_first_records_keeps_its_partitions_active_until_the_startup_idleness() {
+    Output p0 = new Output();
+    WatermarkGenerator<Long> g0 = strategy.createWatermarkGenerator(context);
+    clock.advanceTime(Duration.ofSeconds(10)); // well past the 3 s idleness: withIdleness would have gone idle
+    g0.onPeriodicEmit(p0);
+    assertThat(p0.events).as("nothing read, nothing known: neither a watermark nor idle").isEmpty();
+
+    // the backlog arrives: the watermark follows it
+    g0.onEvent(600_000L, 600_000L, p0);
+    g0.onPeriodicEmit(p0);
+    assertThat(p0.events).containsExactly("wm 594999");
+  }
+
+  @Test
+  void an_empty_partition_goes_idle_once_its_reader_delivers_records_elsewhere() {
+    Output empty = new Output();
+    Output busy = new Output();
+    WatermarkGenerator<Long> gEmpty = strategy.createWatermarkGenerator(context);
+    WatermarkGenerator<Long> gBusy = strategy.createWatermarkGenerator(context);
+    clock.advanceTime(Duration.ofSeconds(4));
+    gEmpty.onPeriodicEmit(empty);
+    assertThat(empty.events).isEmpty();
+
+    gBusy.onEvent(60_000L, 60_000L, busy);
+    gEmpty.onPeriodicEmit(empty);
+    gBusy.onPeriodicEmit(busy);
+    assertThat(empty.events).containsExactly("idle");
+    assertThat(busy.events).containsExactly("wm 54999");
+
+    gEmpty.onPeriodicEmit(empty);
+    assertThat(empty.events).as("idle is said once").containsExactly("idle");
+  }
+
+  @Test
+  void a_reader_whose_partitions_are_all_empty_goes_idle_after_the_startup_idleness() {
+    Output p0 = new Output();
+    WatermarkGenerator<Long> g0 = strategy.createWatermarkGenerator(context);
+    clock.advanceTime(Duration.ofMillis(14_999));
+    g0.onPeriodicEmit(p0);
+    assertThat(p0.events).isEmpty();
+    clock.advanceTime(Duration.ofMillis(1));
+    g0.onPeriodicEmit(p0);
+    assertThat(p0.events).containsExactly("idle");
+  }
+
+  @Test
+  void records_that_do_not_drive_neither_move_the_watermark_nor_keep_the_partition_active() {
+    Output p0 = new Output();
+    WatermarkGenerator<Long> g0 = strategy.createWatermarkGenerator(context);
+    g0.onEvent(60_000L, 60_000L, p0);
+    g0.onPeriodicEmit(p0);
+    clock.advanceTime(Duration.ofSeconds(2));
+    g0.onEvent(-900_000L, 900_000L, p0); // an answer stamped far ahead
+    g0.onPeriodicEmit(p0);
+    clock.advanceTime(Duration.ofSeconds(1));
+    g0.onEvent(-901_000L, 901_000L, p0);
+    g0.onPeriodicEmit(p0);
+    assertThat(p0.events).containsExactly("wm 54999", "wm 54999", "idle");
+
+    // energy again: active, and the watermark goes on from the energy
+    g0.onEvent(120_000L, 120_000L, p0);
+    g0.onPeriodicEmit(p0);
+    assertThat(p0.events).containsExactly("wm 54999", "wm 54999", "idle", "wm 114999");
+  }
+
+  @Test
+  void only_records_of_a_non_driving_kind_still_show_the_reader_is_fetching() {
+    Output acks = new Output();
+    Output energy = new Output();
+    WatermarkGenerator<Long> gAcks = strategy.createWatermarkGenerator(context);
+    WatermarkGenerator<Long> gEnergy = strategy.createWatermarkGenerator(context);
+    clock.advanceTime(Duration.ofSeconds(4));
+    gAcks.onEvent(-5_000L, 5_000L, acks);
+    gAcks.onPeriodicEmit(acks);
+    gEnergy.onPeriodicEmit(energy);
+    assertThat(acks.events).containsExactly("idle");
+    assertThat(energy.events).containsExactly("idle");
+  }
+
+  static final class Output implements WatermarkOutput {
+    final List<String> events = new ArrayList<>();
+
+    @Override
+    public void emitWatermark(Watermark watermark) {
+      events.add("wm " + watermark.getTimestamp());
+    }
+
+    @Override
+    public void markIdle() {
+      events.add("idle");
+    }
+
+    @Override
+    public void markActive() {
+      events.add("active");
+    }
+  }
+}
