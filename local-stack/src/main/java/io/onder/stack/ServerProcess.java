@@ -83,9 +83,28 @@ public final class ServerProcess {
       pb.environment().putAll(env);
       Process p = pb.start();
       Files.writeString(pidFile(), Long.toString(p.pid()));
+      awaitExec(p.toHandle());
       return p.toHandle();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Waits until the new process shows its own command line. Just after the fork, /proc/PID/cmdline can still be the
+   * launcher's (the JDK's spawn helper), and {@link #running()} would take the process for a stranger and delete its
+   * pid file, losing a server that then starts fine. Bounded: a command that never names its marker or dir is
+   * trusted after the deadline, as before.
+   */
+  private void awaitExec(ProcessHandle h) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (h.isAlive() && !isOurs(h) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
