@@ -64,6 +64,9 @@ import org.web3j.utils.Numeric;
  * the ledger owes, and no owner was paid more than owed (paid twice).
  */
 public final class Chaos {
+  /** How long a quiet Kafka partition holds the jobs' watermark: both runs (disturbed and reference) use the same. */
+  static final Duration IDLENESS = Duration.ofSeconds(3);
+
   /** The knobs of a chaos run. */
   public record Settings(int devices, int feeders, int substations, LocalTime start, double hours, double speed, Duration readingEvery,
       int packSize, long seed, Duration down, boolean progress) {
@@ -159,7 +162,7 @@ public final class Chaos {
       // The allowed lateness: a feeder interval is computed once the watermark is a minute of wall time past its end,
       // longer than any outage of this suite, so readings held up by a fault are still in their interval.
       long graceSeconds = PipelineRun.graceSeconds(s.readingEvery(), s.packSize(), s.speed(), Duration.ofSeconds(60));
-      List<String> args = PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), keyspace, prefix, runId, creatorsFund, graceSeconds, CHECKPOINT, Duration.ofSeconds(3));
+      List<String> args = PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), keyspace, prefix, runId, creatorsFund, graceSeconds, CHECKPOINT, IDLENESS);
       out.println("  allowed lateness (grace) " + graceSeconds / 60 + " simulated minutes");
       jobIds.addAll(PipelineRun.submit(rest, jar, JOBS, args, out));
 
@@ -296,7 +299,7 @@ public final class Chaos {
       long copied = copyTopic(kafka, prefix + Topics.READINGS, refPrefix + Topics.READINGS);
       out.printf("  %,d records copied to %s%n", copied, refPrefix + Topics.READINGS);
       refJobIds.addAll(PipelineRun.submit(rest, jar, JOBS,
-          PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), refKeyspace, refPrefix, refKeyspace, creatorsFund, graceSeconds, CHECKPOINT, Duration.ofSeconds(3)),
+          PipelineRun.jobArgs(kafka, stack.cassandra().endpoint(), refKeyspace, refPrefix, refKeyspace, creatorsFund, graceSeconds, CHECKPOINT, IDLENESS),
           out));
       PipelineRun.awaitWatermark(rest, refJobIds.get(1), "settlement-batcher", periodsEnd, Duration.ofMinutes(5));
 

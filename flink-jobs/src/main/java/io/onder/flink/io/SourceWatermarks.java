@@ -53,10 +53,6 @@ public final class SourceWatermarks<T> implements WatermarkStrategy<T> {
     this.drives = drives;
   }
 
-  public SourceWatermarks(SerializableTimestampAssigner<T> timestamps, Duration outOfOrderness, Duration idleness, Duration startupIdleness) {
-    this(timestamps, outOfOrderness, idleness, startupIdleness, r -> true);
-  }
-
   @Override
   public TimestampAssigner<T> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
     return timestamps;

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -17,8 +18,8 @@ public final class CommandBook {
   private final Clock clock;
   private final Map<String, LinkedHashMap<String, Command>> byDevice = new HashMap<>();
   private volatile Consumer<String> onChange = d -> {};
-  private final java.util.concurrent.atomic.AtomicLong endedOnArrival = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong maxDelayMillis = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong endedOnArrival = new AtomicLong();
+  private final AtomicLong maxDelayMillis = new AtomicLong();
 
   public CommandBook(Clock clock) {
     this.clock = clock;
