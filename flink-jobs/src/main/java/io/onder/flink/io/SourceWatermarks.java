@@ -84,6 +84,7 @@ public final class SourceWatermarks<T> implements WatermarkStrategy<T> {
     private final long startupIdleAfter;
     private long maxTimestamp = Long.MIN_VALUE;
     private long lastActivity;
+    private boolean activeSinceEmit;
     private boolean idle;
 
     Generator(ReaderStart reader, RelativeClock clock, Drives<T> drives, long outOfOrderness, long idleAfter, long startupIdleAfter) {
@@ -101,12 +102,16 @@ public final class SourceWatermarks<T> implements WatermarkStrategy<T> {
       reader.delivered = true;
       if (!drives.test(event)) return;
       maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
-      lastActivity = clock.relativeTimeMillis();
+      activeSinceEmit = true; // no clock read per record: the activity is dated at the next periodic emit
     }
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
       long now = clock.relativeTimeMillis();
+      if (activeSinceEmit) {
+        lastActivity = now;
+        activeSinceEmit = false;
+      }
       boolean readerStarted = reader.delivered || now - reader.startedAt >= startupIdleAfter;
       if (readerStarted && now - lastActivity >= idleAfter) {
         if (!idle) {
