@@ -14,11 +14,16 @@ import java.util.Collection;
  *       unanswered until it answers; an answer after the timeout counts from then on.</li>
  *   <li>Counted on: a device that accepted, or whose timeout has not run out yet. A refused or unanswered device is
  *       not counted on: what the pool expects of it is covered by others (re-dispatch).</li>
- *   <li>What a device measurably delivers is a fact, not an expectation: an unanswered device that follows its
- *       command anyway (no answer may mean a lost acknowledgement) is verified, paid and counted in the pool's
- *       measured delivery. A refused device is not.</li>
- *   <li>A refused device's interval is verified, and paid, only if it ended by the refusal. Its ask stays what it was,
- *       so in its reliability a refusal counts as nothing delivered of the rest of the ask.</li>
+ *   <li>A device's delivery is verified, paid and counted in the pool's measured delivery only from the time it
+ *       accepted its command ({@link #paidFrom}); an interval it accepted in is verified over the part after the
+ *       acceptance. Before it, the device has shown no sign of having received the command, and its load's drift from
+ *       the baseline is not an answer to the ask: a device whose command reached it too late, or never, is not paid
+ *       for what it happened to do meanwhile. An answer is not lost on the way: the gateway acknowledges it to the
+ *       device only once Kafka has it, and the device sends it again otherwise. A device that never accepts is not
+ *       paid; its ask still counts in its reliability, as nothing delivered.</li>
+ *   <li>A refused device's interval is verified, and paid, only if it ended by the refusal (and after its acceptance,
+ *       if it accepted first). Its ask stays what it was, so in its reliability a refusal counts as nothing delivered
+ *       of the rest of the ask.</li>
  *   <li>What the pool counts on right after a refusal is the <em>expected</em> delivery of the devices still counted
  *       on (asked W × reliability, as {@link Dispatcher} plans); at an interval boundary it is the <em>measured</em>
  *       delivery of the devices that did not refuse, each as average W over the part of the interval it was asked
@@ -58,6 +63,16 @@ public final class CommandAnswers {
         return current != Reply.REJECTED;
     }
 
+    /**
+     * From when a commanded device's delivery is verified and paid: its acceptance, and not before its ask starts.
+     *
+     * @param acceptedAtMillis when it accepted its command; {@link Long#MAX_VALUE} if it has not
+     * @return {@link Long#MAX_VALUE} if it has not accepted
+     */
+    public static long paidFrom(long acceptedAtMillis, long askFromMillis) {
+        return Math.max(acceptedAtMillis, askFromMillis);
+    }
+
     /** Whether a device that refused at {@code refusedAtMillis} has its interval ending at {@code intervalEndMillis} verified. */
     public static boolean verified(long refusedAtMillis, long intervalEndMillis) {
         return intervalEndMillis <= refusedAtMillis;
@@ -72,7 +87,10 @@ public final class CommandAnswers {
         return sum;
     }
 
-    /** Measured delivery of the devices that did not refuse, W: each one's verified mWh over the time it was asked in the interval. */
+    /**
+     * Measured delivery of the devices that did not refuse, W: each one's verified mWh over the time it was asked in the
+     * interval after its acceptance.
+     */
     public static long measuredW(Collection<Asked> devices) {
         long sum = 0;
         for (Asked a : devices) {

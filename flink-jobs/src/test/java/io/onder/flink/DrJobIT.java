@@ -88,6 +88,14 @@ class DrJobIT {
           .setStart(Instant.ofEpochMilli(T0 + 20 * MIN)).setEnd(Instant.ofEpochMilli(T0 + 30 * MIN)).setRate(100_000)
           .setStatus(DrStatus.ACTIVE).setVersion(1).setCreatedAt(Instant.ofEpochMilli(T0)).build())).get();
     }
+    // The EV and the heat pump accept their commands as they get them, at 12:20 (already in Kafka, as in a replay:
+    // delivery is paid only from an acceptance, wherever the watermark is when it is read)
+    try (var p = new KafkaProducer<>(kafka.producerProperties(), new StringSerializer(), AvroSerde.of(CommandAck.class))) {
+      for (String device : List.of("ev1", "hp1")) {
+        p.send(new ProducerRecord<>(kafka.topic(Topics.COMMAND_ACKS), device, CommandAck.newBuilder().setCommandId("E1/" + device + "/0")
+            .setEventId("E1").setDeviceId(device).setStatus(AckStatus.ACCEPTED).setAckedAt(Instant.ofEpochMilli(T0 + 20 * MIN)).build())).get();
+      }
+    }
     try (var p = new KafkaProducer<>(kafka.producerProperties(), new StringSerializer(), AvroSerde.of(DeviceReading.class))) {
       long ev = 0, hp = 0, m = 0;
       for (int i = 0; i <= 40; i++) {
@@ -309,6 +317,11 @@ class DrJobIT {
             && row.getInstant(2).toEpochMilli() == refusedAt && "owner override".equals(row.getString(3));
       });
 
+      // y accepts the command that covers x's refusal (round 1, from the refusal on) at 12:21:05, before the watermark
+      // gets there, as it would live
+      answers.send(new ProducerRecord<>(acksTopic, y, CommandAck.newBuilder().setCommandId("E2/" + y + "/1").setEventId("E2").setDeviceId(y)
+          .setStatus(AckStatus.ACCEPTED).setAckedAt(Instant.ofEpochMilli(refusedAt + 7_000)).build())).get();
+
       // 12:21-12:41: x charges on, y stops
       try (var p = new KafkaProducer<>(kafka.producerProperties(), new StringSerializer(), AvroSerde.of(DeviceIntervalEnergy.class))) {
         for (int i = 21; i <= 40; i++) {
@@ -327,24 +340,24 @@ class DrJobIT {
       assertThat(round1.getStart().toEpochMilli()).isEqualTo(refusedAt);
       assertThat(commands).extracting(DispatchCommand::getCommandId).containsExactlyInAnyOrder(
           x.getCommandId(), "E2/" + y + "/1", "E2/" + x.getDeviceId() + "/release", "E2/" + y + "/release");
-      answers.send(new ProducerRecord<>(acksTopic, y, ack(round1, AckStatus.ACCEPTED, null, refusedAt + 7_000))).get();
 
-      // y: 12:20 asked 2 s, delivered nothing yet; 12:21-12:29 asked 5,500 W × 60 s = 91,666 mWh and delivered it.
+      // y: paid from its acceptance at 12:21:05: 12:21 asked 5,500 W × 55 s = 84,027 mWh and delivered it (of the
+      // 91,666 below its baseline over those 55 s); 12:22-12:29 asked 5,500 W × 60 s = 91,666 and delivered it.
       // x: refused before its first interval ended, so nothing verified and nothing paid.
-      Await.until("ten verified deliveries of y", Duration.ofSeconds(60),
-          () -> s.execute("SELECT count(*) FROM dr_delivery WHERE event_id = 'E2'").one().getLong(0) >= 10);
+      Await.until("nine verified deliveries of y", Duration.ofSeconds(60),
+          () -> s.execute("SELECT count(*) FROM dr_delivery WHERE event_id = 'E2'").one().getLong(0) >= 9);
       Map<String, Long> delivered = new TreeMap<>();
       for (var row : s.execute("SELECT device_id, delivered_milli_wh FROM dr_delivery WHERE event_id = 'E2'")) {
         delivered.merge(row.getString(0), row.getLong(1), Long::sum);
       }
-      assertThat(delivered).containsExactly(Map.entry(y, 9 * 91_666L));
+      assertThat(delivered).containsExactly(Map.entry(y, 84_027L + 8 * 91_666L));
       // reliability: x asked 5,500 W for 600 s, delivered nothing → 0.8 × 0.8 = 0.64. y asked 5,500 W for 542 s =
-      // 828,055 mWh, delivered 824,994 (996,303 ppm) → 0.64 + 0.2 × 0.996303 = 0.839260
+      // 828,055 mWh, delivered 817,355 (987,078 ppm) → 0.64 + 0.2 × 0.987078 = 0.837415
       Await.until("reliability of both", Duration.ofSeconds(60),
           () -> s.execute("SELECT count(*) FROM device_reliability").one().getLong(0) >= 2);
       assertThat(s.execute("SELECT reliability_ppm FROM device_reliability WHERE device_id = ?", x.getDeviceId()).one().getLong(0)).isEqualTo(640_000L);
-      assertThat(s.execute("SELECT reliability_ppm FROM device_reliability WHERE device_id = ?", y).one().getLong(0)).isEqualTo(839_260L);
-      // both answers stored (y's came after its timeout, so an UNANSWERED row may have come first: the answer replaces it)
+      assertThat(s.execute("SELECT reliability_ppm FROM device_reliability WHERE device_id = ?", y).one().getLong(0)).isEqualTo(837_415L);
+      // both answers stored
       Await.until("y's acceptance stored", Duration.ofSeconds(60), () -> {
         var row = s.execute("SELECT status FROM dr_command_ack WHERE event_id = 'E2' AND device_id = ?", y).one();
         return row != null && row.getString(0).equals("ACCEPTED");

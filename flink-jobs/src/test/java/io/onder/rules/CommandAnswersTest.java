@@ -43,6 +43,13 @@ class CommandAnswersTest {
     }
 
     @Test
+    void delivery_is_paid_from_the_acceptance_and_never_without_one() {
+        assertThat(CommandAnswers.paidFrom(ISSUED + 5_000, ISSUED)).as("accepted after the ask starts").isEqualTo(ISSUED + 5_000);
+        assertThat(CommandAnswers.paidFrom(ISSUED - MIN, ISSUED)).as("accepted ahead of the start").isEqualTo(ISSUED);
+        assertThat(CommandAnswers.paidFrom(Long.MAX_VALUE, ISSUED)).as("never accepted").isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void a_refused_device_is_verified_only_for_intervals_that_ended_by_the_refusal() {
         long refusedAt = ISSUED + 2 * MIN + 30_000; // refused half way through its third minute
         assertThat(CommandAnswers.verified(refusedAt, ISSUED + MIN)).isTrue();

@@ -51,10 +51,15 @@ public final class DeviceClient implements AutoCloseable {
   private final CoapClient commands;
   private final CoapClient acks;
   private CoapObserveRelation observation;
+  private final ScheduledExecutorService executor;
+  private volatile boolean closed;
+  /** How often a device sends its answer to a command before it gives up (a 5.03 or no answer: again, a second later). */
+  static final int ANSWER_ATTEMPTS = 10;
 
   public DeviceClient(String deviceId, String pskIdentity, byte[] psk, InetSocketAddress gateway, Configuration config,
       ScheduledExecutorService executor) {
     this.deviceId = deviceId;
+    this.executor = executor;
     DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
         .setAddress(new InetSocketAddress("127.0.0.1", 0))
         .setAdvancedPskStore(new AdvancedSinglePskStore(pskIdentity, psk))
@@ -180,22 +185,48 @@ public final class DeviceClient implements AutoCloseable {
     });
   }
 
+  /**
+   * Answers a command; the pool pays a device only from its acceptance, so an answer the gateway did not take (a 5.03
+   * while Kafka is slow, or silence) is sent again. A 4.xx is final.
+   */
   private void ack(String commandId, String status) {
+    ack(commandId, status, 1);
+  }
+
+  private void ack(String commandId, String status, int attempt) {
+    if (closed) return;
     Request req = Request.newPost();
     req.setPayload("{\"commandId\":\"" + commandId + "\",\"status\":\"" + status + "\"}");
     req.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
     acks.advanced(new CoapHandler() {
       @Override
-      public void onLoad(CoapResponse response) {}
+      public void onLoad(CoapResponse response) {
+        if (response.getCode().isServerError()) again();
+      }
 
       @Override
-      public void onError() {}
+      public void onError() {
+        again();
+      }
+
+      private void again() {
+        if (attempt < ANSWER_ATTEMPTS && !closed) {
+          try {
+            executor.schedule(() -> ack(commandId, status, attempt + 1), 1, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+            // the fleet is stopping
+          }
+        }
+      }
     }, req);
   }
 
   @Override
   public void close() {
-    if (observation != null) observation.proactiveCancel();
+    closed = true;
+    // reactive: a cancelling request sent now would race the endpoint's shutdown below; the gateway drops the
+    // observer when its next notification is refused
+    if (observation != null) observation.reactiveCancel();
     readings.shutdown();
     commands.shutdown();
     acks.shutdown();

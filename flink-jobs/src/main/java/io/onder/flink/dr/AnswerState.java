@@ -12,6 +12,11 @@ public class AnswerState {
   /** ACCEPTED, REJECTED or COMPLETED. */
   public String status;
   public long repliedAtMillis;
+  /**
+   * When the device first took this command (ACCEPTED or COMPLETED), kept when it refuses later; Long.MAX_VALUE while
+   * it has not: its delivery is verified and paid from then on ({@link CommandAnswers#paidFrom}).
+   */
+  public long acceptedAtMillis = Long.MAX_VALUE;
 
   public AnswerState() {}
 

@@ -67,10 +67,11 @@ import org.slf4j.LoggerFactory;
  *       commands change nothing.</li>
  *   <li>at each interval boundary inside the window: each commanded device's energy in the interval just closed
  *       is verified ({@link Verification#verify} against its {@link Baseline}; a refused device only for intervals
- *       that ended by its refusal) → one {@link DrDelivery} (side output {@link #DELIVERY}). A device with no answer
- *       within {@code ackTimeoutMillis} of its command is UNANSWERED (a row, once) and no longer counted on when a
- *       refusal is covered; what it measurably delivers still counts. The pool's delivery is what the devices that
- *       did not refuse delivered, each as average W over the time it was asked in the interval; below the target,
+ *       that ended by its refusal; only from its acceptance, {@link CommandAnswers#paidFrom}) → one {@link DrDelivery}
+ *       (side output {@link #DELIVERY}). A device with no answer within {@code ackTimeoutMillis} of its command is
+ *       UNANSWERED (a row, once), no longer counted on, and neither verified nor paid until it accepts. The pool's
+ *       delivery is what the devices that did not refuse delivered, each as average W over the time it was asked in
+ *       the interval after its acceptance; below the target,
  *       {@link Dispatcher#redispatch} asks devices not yet commanded, from that boundary on.</li>
  *   <li>at the end of the interval holding the event's end: RELEASE to every commanded device, reliability updated
  *       with delivered ÷ asked over the whole ask (an interval with no energy, or after a refusal, counts as nothing
@@ -194,35 +195,41 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   }
 
   /**
-   * Verifies the interval ending at {@code t} for every device asked in it, from the devices' history. Done on the
-   * watermark, not as energy arrives: when the job catches up, energy of the event's intervals can arrive before the
-   * watermark reaches the event's start, i.e. before the devices are asked.
+   * Verifies, for every device asked, the intervals up to {@code t} it has not been verified for, from its history:
+   * the interval just closed, and those since its acceptance when the acceptance came in only now (a device's answer
+   * is read apart from its energy, so after a restart or in a replay it can arrive behind the watermark: the pay must
+   * not depend on that). Done on the watermark, not as energy arrives: when the job catches up, energy of the event's
+   * intervals can arrive before the watermark reaches the event's start, i.e. before the devices are asked.
    *
-   * @return each verified device's delivery in the interval, mWh
+   * @return each device's delivery in the interval ending at {@code t}, mWh (devices verified in it only)
    */
   private Map<String, Long> verify(DrEventState ev, long t, Context ctx) throws Exception {
-    long from = t - intervalMillis;
     Map<String, Long> delivered = new HashMap<>();
     List<String> ids = new ArrayList<>(commandedDevices(ev));
     ids.sort(null);
     for (String id : ids) {
       EventDeviceState c = commanded.get(ev.eventId + "|" + id);
       DeviceFlexState d = devices.get(id);
-      if (d == null || t <= c.fromMillis || from >= ev.endMillis) continue;
-      if (!CommandAnswers.verified(c.refusedAtMillis, t)) continue; // refused before the interval ended: not taken
-      if (from <= c.lastVerifiedStart) continue; // verified already: never paid twice
-      int i = java.util.Arrays.binarySearch(d.historyStart, from);
-      if (i < 0) continue; // no energy for this interval: nothing verified, which counts against reliability
-      long net = d.historyNetMilliWh[i];
-      Verification.Delivery v = Verification.verify(ev.spec(c.fromMillis), from, t, OptionalLong.of(c.baselineMilliWh), net, c.requestedW);
-      c.deliveredMilliWh += v.deliveredMilliWh();
-      c.lastVerifiedStart = from;
+      long paidFrom = paidFrom(ev, c);
+      if (d == null || paidFrom >= t) continue; // not accepted by t: what its load did was no answer to the ask
+      long first = intervals.startOf(paidFrom);
+      if (c.lastVerifiedStart != Long.MIN_VALUE) first = Math.max(first, c.lastVerifiedStart + intervalMillis); // never twice
+      for (long from = first; from + intervalMillis <= t && from < ev.endMillis; from += intervalMillis) {
+        long end = from + intervalMillis;
+        if (!CommandAnswers.verified(c.refusedAtMillis, end)) break; // refused before the interval ended: not taken
+        c.lastVerifiedStart = from;
+        int i = java.util.Arrays.binarySearch(d.historyStart, from);
+        if (i < 0) continue; // no energy for this interval: nothing verified, which counts against reliability
+        Verification.Delivery v = Verification.verify(ev.spec(paidFrom), from, end, OptionalLong.of(c.baselineMilliWh), d.historyNetMilliWh[i],
+            c.requestedW);
+        c.deliveredMilliWh += v.deliveredMilliWh();
+        if (end == t) delivered.put(id, v.deliveredMilliWh());
+        ctx.output(DELIVERY, DrDelivery.newBuilder().setEventId(ev.eventId).setDeviceId(id).setOwnerAddress(d.ownerAddress)
+            .setIntervalStart(Instant.ofEpochMilli(from)).setIntervalEnd(Instant.ofEpochMilli(end))
+            .setBaselineMilliWh(v.baselineMilliWh()).setActualMilliWh(v.actualMilliWh()).setRequestedMilliWh(v.requestedMilliWh())
+            .setDeliveredMilliWh(v.deliveredMilliWh()).setRate(ev.rate).setUtilityAccount(ev.utilityAccount()).build());
+      }
       commanded.put(ev.eventId + "|" + id, c);
-      delivered.put(id, v.deliveredMilliWh());
-      ctx.output(DELIVERY, DrDelivery.newBuilder().setEventId(ev.eventId).setDeviceId(id).setOwnerAddress(d.ownerAddress)
-          .setIntervalStart(Instant.ofEpochMilli(from)).setIntervalEnd(Instant.ofEpochMilli(t))
-          .setBaselineMilliWh(v.baselineMilliWh()).setActualMilliWh(v.actualMilliWh()).setRequestedMilliWh(v.requestedMilliWh())
-          .setDeliveredMilliWh(v.deliveredMilliWh()).setRate(ev.rate).setUtilityAccount(ev.utilityAccount()).build());
     }
     return delivered;
   }
@@ -239,13 +246,15 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     String key = a.getEventId() + "|" + a.getDeviceId();
     CommandAnswers.Reply reply = CommandAnswers.Reply.valueOf(a.getStatus().name());
     long at = a.getAckedAt().toEpochMilli();
-    AnswerState s = answers.get(key);
-    if (s != null && s.commandId.equals(a.getCommandId()) && s.status.equals(reply.name()) && s.repliedAtMillis == at) return; // a repeat
-    if (s != null && !CommandAnswers.replaces(s.reply(), reply)) return;
-    s = new AnswerState();
+    AnswerState before = answers.get(key);
+    if (before != null && before.commandId.equals(a.getCommandId()) && before.status.equals(reply.name()) && before.repliedAtMillis == at) return; // a repeat
+    if (before != null && !CommandAnswers.replaces(before.reply(), reply)) return;
+    AnswerState s = new AnswerState();
     s.commandId = a.getCommandId();
     s.status = reply.name();
     s.repliedAtMillis = at;
+    if (before != null && before.commandId.equals(s.commandId)) s.acceptedAtMillis = before.acceptedAtMillis;
+    if (reply != CommandAnswers.Reply.REJECTED) s.acceptedAtMillis = Math.min(s.acceptedAtMillis, at);
     answers.put(key, s);
     ctx.output(ANSWERS, new CommandAnswerRow(a.getEventId(), a.getDeviceId(), a.getCommandId(), reply.name(), a.getReason(), at));
     if (reply != CommandAnswers.Reply.REJECTED) return;
@@ -260,6 +269,13 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     AnswerState a = answers.get(ev.eventId + "|" + c.deviceId);
     boolean forThisCommand = a != null && a.commandId.equals(commandId(ev, c));
     return CommandAnswers.standing(forThisCommand ? a.reply() : null, forThisCommand ? a.repliedAtMillis : 0, c.fromMillis, ackTimeoutMillis, t);
+  }
+
+  /** From when a commanded device's delivery counts: its acceptance of the command it has now ({@link CommandAnswers#paidFrom}). */
+  private long paidFrom(DrEventState ev, EventDeviceState c) throws Exception {
+    AnswerState a = answers.get(ev.eventId + "|" + c.deviceId);
+    boolean forThisCommand = a != null && a.commandId.equals(commandId(ev, c));
+    return CommandAnswers.paidFrom(forThisCommand ? a.acceptedAtMillis : Long.MAX_VALUE, c.fromMillis);
   }
 
   private static String commandId(DrEventState ev, EventDeviceState c) {
@@ -403,7 +419,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
         commanded.put(key, c);
         ctx.output(ANSWERS, new CommandAnswerRow(ev.eventId, id, commandId(ev, c), "UNANSWERED", null, Long.MIN_VALUE));
       }
-      long askedMillis = Math.min(ev.endMillis, t) - Math.max(Math.max(ev.startMillis, from), c.fromMillis);
+      long askedMillis = Math.min(ev.endMillis, t) - Math.max(Math.max(ev.startMillis, from), paidFrom(ev, c));
       asked.add(new CommandAnswers.Asked(st, c.requestedW, 0, delivered.getOrDefault(id, 0L), askedMillis));
     }
     long measuredW = CommandAnswers.measuredW(asked);

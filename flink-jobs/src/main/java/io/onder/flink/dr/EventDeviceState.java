@@ -11,7 +11,7 @@ public class EventDeviceState {
   /** Baseline net import per interval, mWh (a device is only asked when it has one). */
   public long baselineMilliWh;
   public long deliveredMilliWh;
-  /** Start of the latest interval verified; a correction of an interval already verified is not paid twice. */
+  /** Start of the latest interval looked at for verification; an interval is never verified, or paid, twice. */
   public long lastVerifiedStart = Long.MIN_VALUE;
   /** When the device refused its command (Long.MAX_VALUE: it has not): no interval ending after it is verified. */
   public long refusedAtMillis = Long.MAX_VALUE;

@@ -57,7 +57,10 @@ class DemandResponseFunctionTest {
     h.processElement(new StreamRecord<>(in, in.timestamp()));
   }
 
-  /** Minutes {@code from}..{@code to}-1 of the fleet, each followed by the watermark at its end. */
+  /**
+   * Minutes {@code from}..{@code to}-1 of the fleet, each followed by the watermark at its end; every device accepts
+   * each new command the moment it is issued, as a compliant device does (the tests of answers use {@link #fleet}).
+   */
   void minutes(int from, int to, IntToLongFunction ev1, IntToLongFunction hp1) throws Exception {
     for (int i = from; i < to; i++) {
       for (var e : List.of(energy("ev1", i, ev1.applyAsLong(i)), energy("hp1", i, hp1.applyAsLong(i)), energy("m1", i, 20_000),
@@ -67,15 +70,22 @@ class DemandResponseFunctionTest {
         h.processElement(new StreamRecord<>(in, in.timestamp()));
       }
       h.processWatermark(new Watermark(T0 + (i + 1) * MIN));
+      for (DispatchCommand c : commands()) {
+        if (c.getAction() != CommandAction.RELEASE && accepted.add(c.getCommandId())) answer(c, AckStatus.ACCEPTED, c.getIssuedAt().toEpochMilli());
+      }
     }
   }
+
+  /** The commands {@link #minutes} has accepted. */
+  final Set<String> accepted = new java.util.HashSet<>();
 
   List<DispatchCommand> commands() {
     return h.extractOutputValues();
   }
 
   List<DrDelivery> deliveries() {
-    return h.getSideOutput(DemandResponseFunction.DELIVERY).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    var out = h.getSideOutput(DemandResponseFunction.DELIVERY);
+    return out == null ? List.of() : out.stream().map(StreamRecord::getValue).collect(Collectors.toList());
   }
 
   Map<String, Long> reliability() {
@@ -241,6 +251,12 @@ class DemandResponseFunctionTest {
   @Test
   void catching_up_verifies_the_same_when_the_energy_arrives_before_the_watermark() throws Exception {
     send(event("E1", TargetKind.FEEDER, "F1", 6_000, 20, 30, 1, DrStatus.ACTIVE));
+    // the devices' acceptances are in too (given at 12:20, when the commands went out live)
+    for (String id : List.of("ev1", "hp1")) {
+      answer(DispatchCommand.newBuilder().setCommandId("E1/" + id + "/0").setEventId("E1").setDeviceId(id).setRound(0).setAction(CommandAction.REDUCE)
+          .setRequestedW(0).setIssuedAt(Instant.ofEpochMilli(T0 + 20 * MIN)).setStart(Instant.ofEpochMilli(T0 + 20 * MIN))
+          .setEnd(Instant.ofEpochMilli(T0 + 30 * MIN)).build(), AckStatus.ACCEPTED, T0 + 20 * MIN);
+    }
     for (int i = 0; i < 35; i++) {
       int m = i;
       for (var e : List.of(energy("ev1", m, m >= 20 && m < 30 ? 0 : 100_000), energy("hp1", m, m >= 20 && m < 30 ? 35_000 : 50_000))) {
@@ -304,9 +320,10 @@ class DemandResponseFunctionTest {
     assertThat(answerRows()).as("stored when it arrives").containsExactly(x.getDeviceId() + " REJECTED 2026-06-21T12:20:30Z");
     assertThat(commands()).as("acted on when the watermark reaches it").hasSize(1);
 
-    // minute 20 closes: at 12:20:30 the pool counts on nothing, so y is asked the whole 1,375 W from the refusal on
+    // the watermark reaches the refusal: at 12:20:30 the pool counts on nothing, so y is asked the whole 1,375 W from
+    // the refusal on
     Set<String> others = Set.of("ev1", "hp1", "ld2").stream().filter(d -> !d.equals(x.getDeviceId())).collect(Collectors.toSet());
-    fleet(20, 21, others);
+    h.processWatermark(new Watermark(refusedAt));
     List<DispatchCommand> round1 = commands().stream().filter(c -> c.getRound() == 1).collect(Collectors.toList());
     assertThat(round1).singleElement().satisfies(y -> {
       assertThat(y.getDeviceId()).isNotEqualTo(x.getDeviceId());
@@ -316,15 +333,17 @@ class DemandResponseFunctionTest {
     });
     DispatchCommand y = round1.get(0);
     answer(y, AckStatus.ACCEPTED, refusedAt + 10_000);
-    // y delivers: 12:21 measures it over its 30 s (11,458 mWh → 1,374 W ≥ 1,000): no third round
-    fleet(21, 31, others);
+    // y delivers from its acceptance at 12:20:40: 12:21 measures it over those 20 s (7,638 mWh → 1,374 W ≥ 1,000):
+    // no third round
+    fleet(20, 31, others);
     assertThat(commands().stream().filter(c -> c.getRound() > 1)).isEmpty();
     assertThat(commands()).extracting(DispatchCommand::getCommandId).contains("E3/" + x.getDeviceId() + "/release", "E3/" + y.getDeviceId() + "/release");
     assertThat(deliveries()).as("only y, ten minutes").hasSize(10).allSatisfy(dl -> assertThat(dl.getDeviceId()).isEqualTo(y.getDeviceId()));
-    assertThat(deliveries().get(0).getRequestedMilliWh()).as("1,375 W × 30 s").isEqualTo(11_458);
-    // x asked 1,375 W × 600 s = 229,166 mWh, delivered nothing → 0.8 × 0.8 = 0.64. y delivered 11,458 + 9 × 22,916 =
-    // 217,702 of 1,375 × 570 s = 217,708 (99.9972 %) → 0.64 + 0.2 × 0.999972 = 0.839994
-    assertThat(reliability()).containsExactlyInAnyOrderEntriesOf(Map.of(x.getDeviceId(), 640_000L, y.getDeviceId(), 839_994L));
+    assertThat(deliveries().get(0).getRequestedMilliWh()).as("1,375 W × the 20 s after its acceptance").isEqualTo(7_638);
+    assertThat(deliveries().get(0).getDeliveredMilliWh()).isEqualTo(7_638);
+    // x asked 1,375 W × 600 s = 229,166 mWh, delivered nothing → 0.8 × 0.8 = 0.64. y asked 1,375 × 570 s = 217,708
+    // from 12:20:30 and delivered 7,638 + 9 × 22,916 = 213,882 (982,426 ppm) → 0.64 + 0.2 × 0.982426 = 0.836485
+    assertThat(reliability()).containsExactlyInAnyOrderEntriesOf(Map.of(x.getDeviceId(), 640_000L, y.getDeviceId(), 836_485L));
     assertThat(answerRows()).containsExactly(x.getDeviceId() + " REJECTED 2026-06-21T12:20:30Z", y.getDeviceId() + " ACCEPTED 2026-06-21T12:20:40Z");
     assertThat(h.numKeyedStateEntries()).as("the devices' map, nothing of the event or its answers").isEqualTo(1);
   }
@@ -332,7 +351,7 @@ class DemandResponseFunctionTest {
   /**
    * x neither answers nor reduces: at 12:21 it is unanswered and the pool short, so y is asked (round 1). y refuses at
    * 12:21:30: x, silent past its timeout, is not counted on, so z is asked at once (round 2). x then follows without
-   * answering: its delivery is verified and paid; it answers late, at 12:25:10.
+   * answering from 12:22, and accepts late, at 12:25:10: it is verified and paid from then on only.
    */
   @Test
   void a_replay_with_the_answers_in_before_the_commands_are_issued_decides_the_same() throws Exception {
@@ -340,10 +359,10 @@ class DemandResponseFunctionTest {
     DispatchCommand x = thirdEvent().get(0);
     answer(x, AckStatus.REJECTED, T0 + 20 * MIN + 30_000);
     Set<String> others = Set.of("ev1", "hp1", "ld2").stream().filter(d -> !d.equals(x.getDeviceId())).collect(Collectors.toSet());
-    fleet(20, 21, others);
+    h.processWatermark(new Watermark(T0 + 20 * MIN + 30_000));
     DispatchCommand round1 = commands().stream().filter(c -> c.getRound() == 1).findFirst().orElseThrow();
     answer(round1, AckStatus.ACCEPTED, T0 + 20 * MIN + 40_000);
-    fleet(21, 31, others);
+    fleet(20, 31, others);
     List<String> live = commands().stream().map(c -> show(c) + " @" + c.getIssuedAt()).collect(Collectors.toList());
     List<String> liveDeliveries = deliveries().stream().map(d -> d.getDeviceId() + " " + d.getIntervalStart() + " " + d.getDeliveredMilliWh())
         .collect(Collectors.toList());
@@ -370,7 +389,7 @@ class DemandResponseFunctionTest {
   }
 
   @Test
-  void a_device_silent_past_its_timeout_is_not_counted_on_but_what_it_delivers_counts_and_is_paid() throws Exception {
+  void a_device_silent_past_its_timeout_is_not_counted_on_and_is_paid_only_from_its_late_acceptance() throws Exception {
     DispatchCommand x = thirdEvent().get(0);
     fleet(20, 21, Set.of());
     assertThat(answerRows()).containsExactly(x.getDeviceId() + " UNANSWERED -");
@@ -388,21 +407,56 @@ class DemandResponseFunctionTest {
     answer(z, AckStatus.ACCEPTED, T0 + 21 * MIN + 40_000);
     answer(x, AckStatus.ACCEPTED, T0 + 25 * MIN + 10_000);
     fleet(22, 31, Set.of(x.getDeviceId(), z.getDeviceId()));
-    assertThat(deliveries()).filteredOn(dl -> dl.getDeviceId().equals(x.getDeviceId()) && dl.getDeliveredMilliWh() > 0)
-        .as("12:22-12:29, three minutes of them before it answered").extracting(dl -> dl.getIntervalStart().toEpochMilli())
-        .containsExactly(T0 + 22 * MIN, T0 + 23 * MIN, T0 + 24 * MIN, T0 + 25 * MIN, T0 + 26 * MIN, T0 + 27 * MIN, T0 + 28 * MIN, T0 + 29 * MIN);
+    assertThat(deliveries()).filteredOn(dl -> dl.getDeviceId().equals(x.getDeviceId()))
+        .as("stopped from 12:22 but accepted at 12:25:10: 12:25 (its last 50 s) to 12:29").extracting(dl -> dl.getIntervalStart().toEpochMilli())
+        .containsExactly(T0 + 25 * MIN, T0 + 26 * MIN, T0 + 27 * MIN, T0 + 28 * MIN, T0 + 29 * MIN);
+    assertThat(deliveries()).filteredOn(dl -> dl.getDeviceId().equals(x.getDeviceId())).first()
+        .satisfies(dl -> assertThat(dl.getRequestedMilliWh()).as("1,375 W × 50 s").isEqualTo(19_097));
     assertThat(deliveries()).filteredOn(dl -> dl.getDeviceId().equals(y.getDeviceId())).as("y refused in its first minute").isEmpty();
     assertThat(answerRows()).containsExactly(x.getDeviceId() + " UNANSWERED -", y.getDeviceId() + " REJECTED 2026-06-21T12:21:30Z",
         z.getDeviceId() + " ACCEPTED 2026-06-21T12:21:40Z", x.getDeviceId() + " ACCEPTED 2026-06-21T12:25:10Z");
   }
 
+  /**
+   * x stops its load from 12:20 but never answers (its command may never have reached it): the drop is no answer to
+   * the ask, so it is neither paid nor counted, and at 12:21 the pool, measuring nothing, asks another device.
+   */
   @Test
-  void a_device_that_follows_without_answering_counts_in_the_measured_delivery() throws Exception {
+  void a_device_that_never_accepts_is_neither_paid_nor_counted_whatever_its_load_does() throws Exception {
     DispatchCommand x = thirdEvent().get(0);
     fleet(20, 25, Set.of(x.getDeviceId()));
-    assertThat(answerRows()).containsExactly(x.getDeviceId() + " UNANSWERED -");
-    assertThat(commands()).as("1,374 W measured each minute: no re-dispatch").hasSize(1);
-    assertThat(deliveries()).hasSize(5).allSatisfy(dl -> assertThat(dl.getDeliveredMilliWh()).isEqualTo(22_916));
+    assertThat(answerRows()).as("x, then the devices asked after it, silent too").first().isEqualTo(x.getDeviceId() + " UNANSWERED -");
+    assertThat(deliveries()).as("nobody accepted").isEmpty();
+    assertThat(commands()).filteredOn(c -> c.getRound() == 1).singleElement().satisfies(y -> {
+      assertThat(y.getDeviceId()).isNotEqualTo(x.getDeviceId());
+      assertThat(y.getIssuedAt().toEpochMilli()).isEqualTo(T0 + 21 * MIN);
+    });
+  }
+
+  /**
+   * After a restart or in a replay, an answer can be read behind the watermark: x accepted at 12:20:05 and follows,
+   * but its answer is read only when the watermark is at 12:23. The intervals since the acceptance are verified at the
+   * next boundary, each once, with the same figures as when the answer was in time.
+   */
+  @Test
+  void an_acceptance_read_behind_the_watermark_is_paid_the_same() throws Exception {
+    DispatchCommand x = thirdEvent().get(0);
+    fleet(20, 23, Set.of(x.getDeviceId()));
+    assertThat(deliveries()).isEmpty();
+    answer(x, AckStatus.ACCEPTED, T0 + 20 * MIN + 5_000);
+    fleet(23, 31, Set.of(x.getDeviceId()));
+    List<String> late = deliveries().stream().filter(dl -> dl.getDeviceId().equals(x.getDeviceId()))
+        .map(dl -> dl.getIntervalStart() + " " + dl.getRequestedMilliWh() + " " + dl.getDeliveredMilliWh()).collect(Collectors.toList());
+
+    h.close();
+    harness();
+    thirdEvent();
+    answer(x, AckStatus.ACCEPTED, T0 + 20 * MIN + 5_000);
+    fleet(20, 31, Set.of(x.getDeviceId()));
+    List<String> inTime = deliveries().stream().filter(dl -> dl.getDeviceId().equals(x.getDeviceId()))
+        .map(dl -> dl.getIntervalStart() + " " + dl.getRequestedMilliWh() + " " + dl.getDeliveredMilliWh()).collect(Collectors.toList());
+    assertThat(late).as("ten minutes, the first from 12:20:05: 1,375 W × 55 s").hasSize(10).startsWith("2026-06-21T12:20:00Z 21006 21006")
+        .containsExactlyElementsOf(inTime);
   }
 
   @Test
