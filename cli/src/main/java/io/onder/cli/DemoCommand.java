@@ -26,6 +26,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--reading-seconds", description = "Simulated seconds between a device's readings (default ${DEFAULT-VALUE})") long readingSeconds = d.readingEvery().toSeconds();
   @Option(names = "--pack", description = "Readings per request (default ${DEFAULT-VALUE})") int pack = d.packSize();
   @Option(names = "--compliance", description = "Share of devices that follow DR commands (default ${DEFAULT-VALUE})") double compliance = d.compliance();
+  @Option(names = "--interval-seconds", description = "The jobs' interval, simulated seconds; a divisor of an hour (default ${DEFAULT-VALUE}:"
+      + " at the default speed a one-minute interval is a fifth of a wall second, more intervals than two cores keep up with)")
+  long intervalSeconds = d.interval().toSeconds();
   @Option(names = "--dr-start", description = "Simulated time of the DR event (default ${DEFAULT-VALUE})") LocalTime drStart = d.drStart();
   @Option(names = "--keep", description = "Leave the stack and the jobs running afterwards (for Grafana or further commands).") boolean keep;
   @Option(names = "--no-progress", description = "No progress bar (for logs).") boolean noProgress;
@@ -33,12 +36,13 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (devices < 1 || feeders < 1 || substations < 1 || feeders < substations || hours <= 0 || speed <= 0 || pack < 1
-        || compliance < 0 || compliance > 1 || readingSeconds < 1) {
+        || compliance < 0 || compliance > 1 || readingSeconds < 1 || intervalSeconds < 60 || 3_600 % intervalSeconds != 0) {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "need devices, feeders >= substations >= 1, hours, speed, pack and reading-seconds > 0, compliance in [0, 1]");
+          "need devices, feeders >= substations >= 1, hours, speed, pack and reading-seconds > 0, compliance in [0, 1],"
+              + " interval-seconds at least 60 and a divisor of 3600");
     }
     DemoSettings s = new DemoSettings(devices, feeders, substations, start, hours, speed, Duration.ofSeconds(readingSeconds), pack, compliance,
-        drStart, d.drLength(), d.seed(), keep, !noProgress);
+        drStart, d.drLength(), d.seed(), keep, !noProgress, Duration.ofSeconds(intervalSeconds));
     Demo.Result r = new Demo(new LocalStack(StackConfig.local()), s, System.out).run();
     var f = r.figures;
     System.out.println();
@@ -56,8 +60,10 @@ final class DemoCommand implements Callable<Integer> {
     t.row("local / clean consumed", Demo.kwh(f.localMilliWh) + " / " + Demo.kwh(f.cleanConsumedMilliWh));
     t.row("feeder-intervals at peak / at surplus", f.peakIntervals + " / " + f.surplusIntervals);
     t.row("DR event " + (f.drEventId == null ? "(none)" : f.drEventId), "target " + Demo.kwh(f.drTargetMilliWh()) + ", verified delivery "
-        + Demo.kwh(f.drDeliveredMilliWh()) + " over " + f.dr.size() + " intervals");
+        + Demo.kwh(f.drDeliveredMilliWh()) + " in " + f.dr.stream().filter(p -> p.devices() > 0).count() + " of its " + f.dr.size() + " intervals");
     t.row("DR commands received / followed", r.fleet.commandsReceived.get() + " / " + r.fleet.commandsFollowed.get());
+    t.row("most behind the simulated clock", String.format("fleet %s, quality job %s, DR job %s (simulated)", minutes(r.lagMinutes[0]),
+        minutes(r.lagMinutes[1]), minutes(r.lagMinutes[2])));
     f.ledger.byReason.forEach((reason, amount) -> t.row("ledger " + reason, Demo.sstar(amount)));
     t.row("settlement batches / transactions", f.batches + " / " + f.settlementTxs);
     t.row("gas used (total)", String.format("%,d", f.gasUsed));
@@ -69,5 +75,9 @@ final class DemoCommand implements Callable<Integer> {
     System.out.print(t.render());
     if (!r.reconciled) System.out.print(Reconciler.table(r.reconcile));
     return r.reconciled ? 0 : 2;
+  }
+
+  private static String minutes(long m) {
+    return m < 0 ? "-" : m + " min";
   }
 }

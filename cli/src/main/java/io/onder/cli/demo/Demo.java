@@ -91,6 +91,8 @@ public final class Demo {
     /** Data later than the grace, set aside by the jobs (counted, not settled): device intervals, feeder states. */
     public long lateDeviceEnergy;
     public long lateFeederState;
+    /** The largest lag behind the simulated clock, simulated minutes: fleet, quality job, DR job (-1: not sampled). */
+    public long[] lagMinutes = {-1, -1, -1};
   }
 
   public Result run() throws Exception {
@@ -144,15 +146,17 @@ public final class Demo {
       Duration drNotice = drLead.plusMinutes(60);
       List<String> jobArgs = new ArrayList<>(PipelineRun.jobArgs(stack.kafka().bootstrapServers(), stack.cassandra().endpoint(),
           keyspace, prefix, runId, contracts.creatorsFund().getAddress(), grace, Duration.ofSeconds(2), IDLENESS));
-      jobArgs.addAll(List.of("--dr-lead-minutes", Long.toString(drLead.toMinutes())));
+      jobArgs.addAll(List.of("--dr-lead-minutes", Long.toString(drLead.toMinutes()), "--interval-seconds", Long.toString(s.interval().toSeconds())));
+      out.println("  intervals of " + s.interval().toMinutes() + " simulated minutes");
       out.println("  DR commands go out " + drLead.toMinutes() + " simulated minutes before an event's start, announced "
           + drNotice.toMinutes() + " minutes ahead");
       jobIds.addAll(PipelineRun.submit(rest, jarFile, jobs, jobArgs, out));
 
       LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
       Instant simStart = day.atTime(s.start()).toInstant(ZoneOffset.UTC);
-      // past the last hour by the grace and a few minutes, so the last intervals and settlement period close
-      Instant simEnd = simStart.plusSeconds((long) (s.hours() * 3600) + grace + 300);
+      // past the last hour by the grace and two intervals (five minutes at least), so the last intervals and settlement
+      // period close: a feeder's interval closes once the watermark is the grace past its end
+      Instant simEnd = simStart.plusSeconds((long) (s.hours() * 3600) + grace + Math.max(300, 2 * s.interval().toSeconds()));
       SimClock clock = new SimClock(simStart, s.speed());
 
       step("gateway (CoAP over DTLS) on the simulated clock, and the settlement bridge");
@@ -203,11 +207,17 @@ public final class Demo {
       long drKw = Math.max(1, plan.deviceList().stream().filter(dv -> dv.substationId().equals("S01")).count() / 5);
       DrTrigger trigger = new DrTrigger(drApi.port(), utilityToken, "S01", drAt, s.drLength(), drKw, 50_000, out);
       Consumer<Long> drTrigger = DrTrigger.at(drAt.minus(drNotice).toEpochMilli(), trigger::post);
-      try (FleetRunner fleet = new FleetRunner(plan, keys, new InetSocketAddress("127.0.0.1", gateway.coapsPort()))) {
+      try (FleetRunner fleet = new FleetRunner(plan, keys, new InetSocketAddress("127.0.0.1", gateway.coapsPort()));
+           PipelineLag lag = new PipelineLag(rest, clock, jobIds.get(0), jobIds.size() > 2 ? jobIds.get(2) : null).start()) {
         result.fleet = fleet.run(new FleetRunner.Settings(clock, simEnd, s.readingEvery(), s.packSize(), s.compliance(), 512, s.progress()),
-            drTrigger::accept);
-        out.printf("  gateway: %,d DR commands read, up to %d simulated minutes after their issue, %,d of them after their end (too late"
-            + " for the device); %,d notifications to %,d observing devices%n", gateway.metrics().value("onder_ingest_command_changes"),
+            t -> {
+              lag.fleetAt(t);
+              drTrigger.accept(t);
+            });
+        result.lagMinutes = lag.maxMinutes();
+        lag.write(dir.resolve("pipeline-lag.csv"));
+        out.printf("  gateway: %,d DR commands read, up to %d simulated minutes after their issue, %,d asks (not releases) after their end"
+            + " (too late for the device); %,d notifications to %,d observing devices%n", gateway.metrics().value("onder_ingest_command_changes"),
             gateway.metrics().gaugeValue("onder_ingest_command_max_delay_ms") / 60_000, gateway.metrics().gaugeValue("onder_ingest_commands_ended_on_arrival"),
             gateway.metrics().value("onder_ingest_command_notifications"), gateway.metrics().gaugeValue("onder_ingest_command_observers"));
       }
@@ -228,7 +238,7 @@ public final class Demo {
         result.reconciled = Reconciler.allOk(result.reconcile);
         result.figures = DemoFigures.collect(ks, stack.kafka().bootstrapServers(), prefix, plan,
             List.of(dayInt(day), dayInt(day.plusDays(1))));
-        result.figures.loadDr(ks, trigger.eventId, drKw * 1000, 60_000);
+        result.figures.loadDr(ks, trigger.eventId, drAt.toEpochMilli(), drAt.plus(s.drLength()).toEpochMilli(), drKw * 1000, s.interval().toMillis());
       }
       result.lateDeviceEnergy = rest.counterSum(jobIds.get(0), "lateDeviceEnergy");
       result.lateFeederState = rest.counterSum(jobIds.get(1), "lateFeederState");

@@ -112,10 +112,14 @@ public final class DemoFigures {
     f.batches = batches.size();
   }
 
-  /** The DR event's verified delivery per interval against its target (kW over each interval). */
-  void loadDr(CqlSession ks, String eventId, long targetW, long intervalMillis) {
+  /**
+   * The DR event's verified delivery per interval of its window against its target (kW over each interval); an
+   * interval nobody was verified in shows nothing delivered.
+   */
+  void loadDr(CqlSession ks, String eventId, long startMillis, long endMillis, long targetW, long intervalMillis) {
     if (eventId == null) return;
     Map<Long, long[]> byInterval = new TreeMap<>();
+    for (long t = startMillis; t < endMillis; t += intervalMillis) byInterval.put(t, new long[2]);
     for (Row r : ks.execute("SELECT interval_start, delivered_milli_wh, device_id FROM dr_delivery WHERE event_id = ?", eventId)) {
       long[] a = byInterval.computeIfAbsent(r.getInstant(0).toEpochMilli(), k -> new long[2]);
       a[0] += r.getLong(1);

@@ -198,7 +198,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
    * Verifies, for every device asked, the intervals up to {@code t} it has not been verified for, from its history:
    * the interval just closed, and those since its acceptance when the acceptance came in only now (a device's answer
    * is read apart from its energy, so after a restart or in a replay it can arrive behind the watermark: the pay must
-   * not depend on that). Done on the watermark, not as energy arrives: when the job catches up, energy of the event's
+   * not depend on that, up to the event's end, when its state goes). Done on the watermark, not as energy arrives: when the job catches up, energy of the event's
    * intervals can arrive before the watermark reaches the event's start, i.e. before the devices are asked.
    *
    * @return each device's delivery in the interval ending at {@code t}, mWh (devices verified in it only)

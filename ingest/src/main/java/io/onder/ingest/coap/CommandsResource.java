@@ -36,7 +36,7 @@ public final class CommandsResource extends CoapResource {
     getAttributes().setObservable();
     book.onChange(this::changedFor);
     metrics.gauge("onder_ingest_command_observers", "Devices observing /commands", this::getObserverCount);
-    metrics.gauge("onder_ingest_commands_ended_on_arrival", "Commands read after their end: too late for the device", book::endedOnArrival);
+    metrics.gauge("onder_ingest_commands_ended_on_arrival", "Commands, not releases, read after their end: too late for the device", book::endedOnArrival);
     metrics.gauge("onder_ingest_command_max_delay_ms", "Longest time from a command's issue to its arrival at the gateway", book::maxDelayMillis);
   }
 

@@ -31,7 +31,7 @@ public final class CommandBook {
 
   public void add(Command c) {
     long now = clock.millis();
-    if (c.end() < now) endedOnArrival.incrementAndGet();
+    if (c.end() < now && !"RELEASE".equals(c.action())) endedOnArrival.incrementAndGet(); // a release comes at the end
     maxDelayMillis.accumulateAndGet(now - c.issuedAt(), Math::max);
     synchronized (this) {
       LinkedHashMap<String, Command> m = byDevice.computeIfAbsent(c.deviceId(), k -> new LinkedHashMap<>());
@@ -41,7 +41,7 @@ public final class CommandBook {
     onChange.accept(c.deviceId());
   }
 
-  /** Commands whose end had passed when they reached the book: too late for their device. */
+  /** Commands (not releases) whose end had passed when they reached the book: too late for their device. */
   public long endedOnArrival() {
     return endedOnArrival.get();
   }
