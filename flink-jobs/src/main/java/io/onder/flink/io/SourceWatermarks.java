@@ -19,11 +19,15 @@ import org.apache.flink.util.clock.RelativeClock;
  * assigned. A reader that takes longer than that to fetch its first records (a loaded machine, a broker just started,
  * a restart with a backlog) has all its partitions declared idle; downstream operators then follow the other
  * readers' watermarks alone, and the slow reader's backlog arrives behind the watermark, late. Here a partition can
- * only go idle once its reader has delivered a record (on any of its partitions: the consumer is fetching), or once
+ * only go idle once its reader has delivered a record that drives the watermark (on any of its partitions: the
+ * consumer is fetching), or once
  * {@code startupIdleness} has passed with none (a reader whose partitions are all empty).
  *
  * <p>{@code drives} picks the records whose time moves the watermark; the others pass through without moving it or
- * counting as activity (devices' answers, stamped by the gateway ahead of the energy still on its way).
+ * counting as activity (devices' answers, stamped by the gateway ahead of the energy still on its way). They do not end
+ * a reader's start either: answers already in their topic say nothing about whether the energy, written by another
+ * job that is starting too, has begun to flow, and taking them for it let a reader's empty energy partitions go idle
+ * and the other reader's energy run the watermark past the first reader's (seen in {@code DrJobIT}).
  *
  * <p>The splits of one source subtask share the start state through this object, which Flink deserializes once per
  * subtask.
@@ -99,8 +103,8 @@ public final class SourceWatermarks<T> implements WatermarkStrategy<T> {
 
     @Override
     public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
-      reader.delivered = true;
       if (!drives.test(event)) return;
+      reader.delivered = true;
       maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
       activeSinceEmit = true; // no clock read per record: the activity is dated at the next periodic emit
     }

@@ -102,14 +102,23 @@ class SourceWatermarksTest {
     assertThat(p0.events).containsExactly("wm 54999", "wm 54999", "idle", "wm 114999");
   }
 
+  /**
+   * Answers already in their topic when the job starts say nothing of the energy another job is still starting to
+   * write: the reader's empty energy partition waits the startup idleness, as if nothing had been read.
+   */
   @Test
-  void only_records_of_a_non_driving_kind_still_show_the_reader_is_fetching() {
+  void records_of_a_non_driving_kind_do_not_end_the_readers_start() {
     Output acks = new Output();
     Output energy = new Output();
     WatermarkGenerator<Long> gAcks = strategy.createWatermarkGenerator(context);
     WatermarkGenerator<Long> gEnergy = strategy.createWatermarkGenerator(context);
     clock.advanceTime(Duration.ofSeconds(4));
     gAcks.onEvent(-5_000L, 5_000L, acks);
+    gAcks.onPeriodicEmit(acks);
+    gEnergy.onPeriodicEmit(energy);
+    assertThat(acks.events).isEmpty();
+    assertThat(energy.events).as("past the 3 s idleness, not past the 15 s startup").isEmpty();
+    clock.advanceTime(Duration.ofSeconds(11));
     gAcks.onPeriodicEmit(acks);
     gEnergy.onPeriodicEmit(energy);
     assertThat(acks.events).containsExactly("idle");
