@@ -14,13 +14,7 @@ import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
-import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.server.resources.CoapExchange;
-import org.eclipse.californium.elements.config.Configuration;
-import org.eclipse.californium.scandium.DTLSConnector;
-import org.eclipse.californium.scandium.config.DtlsConfig;
-import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
-import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,12 +28,7 @@ class DeviceClientAnswerTest {
 
   /** A gateway with one command for d1, answering the first {@code unavailable} answers with {@code refusal}. */
   private static CoapServer gateway(int port, int unavailable, CoAP.ResponseCode refusal, List<String> answers) {
-    Configuration c = FleetRunner.clientConfiguration();
-    c.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY);
-    DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(c).setAddress(new InetSocketAddress("127.0.0.1", port))
-        .setAdvancedPskStore(new AdvancedSinglePskStore("psk-d1", PSK)).build();
-    CoapServer s = new CoapServer(c);
-    s.addEndpoint(new CoapEndpoint.Builder().setConnector(new DTLSConnector(dtls)).setConfiguration(c).build());
+    CoapServer s = StandInGateway.forD1(port, PSK);
     CoapResource commands = new CoapResource("commands") {
       @Override
       public void handleGET(CoapExchange exchange) {

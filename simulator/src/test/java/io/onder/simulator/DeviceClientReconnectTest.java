@@ -12,13 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.CoAP;
-import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.server.resources.CoapExchange;
-import org.eclipse.californium.elements.config.Configuration;
-import org.eclipse.californium.scandium.DTLSConnector;
-import org.eclipse.californium.scandium.config.DtlsConfig;
-import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
-import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,12 +23,7 @@ class DeviceClientReconnectTest {
   private static final byte[] PSK = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private static CoapServer server(int port) {
-    Configuration c = FleetRunner.clientConfiguration();
-    c.set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY);
-    DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(c).setAddress(new InetSocketAddress("127.0.0.1", port))
-        .setAdvancedPskStore(new AdvancedSinglePskStore("psk-d1", PSK)).build();
-    CoapServer s = new CoapServer(c);
-    s.addEndpoint(new CoapEndpoint.Builder().setConnector(new DTLSConnector(dtls)).setConfiguration(c).build());
+    CoapServer s = StandInGateway.forD1(port, PSK);
     s.add(new CoapResource("readings") {
       @Override
       public void handlePOST(CoapExchange exchange) {
