@@ -53,6 +53,7 @@ public final class DeviceClient implements AutoCloseable {
   private CoapObserveRelation observation;
   private final ScheduledExecutorService executor;
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicInteger answersInFlight = new java.util.concurrent.atomic.AtomicInteger();
   /** How often a device sends its answer to a command before it gives up (a 5.03 or no answer: again, a second later). */
   static final int ANSWER_ATTEMPTS = 10;
 
@@ -190,11 +191,20 @@ public final class DeviceClient implements AutoCloseable {
    * while Kafka is slow, or silence) is sent again. A 4.xx is final.
    */
   private void ack(String commandId, String status) {
+    answersInFlight.incrementAndGet();
     ack(commandId, status, 1);
   }
 
+  /** Answers not settled yet: neither taken by the gateway, refused with 4.xx, nor given up on. */
+  int answersInFlight() {
+    return answersInFlight.get();
+  }
+
   private void ack(String commandId, String status, int attempt) {
-    if (closed) return;
+    if (closed) {
+      answersInFlight.decrementAndGet();
+      return;
+    }
     Request req = Request.newPost();
     req.setPayload("{\"commandId\":\"" + commandId + "\",\"status\":\"" + status + "\"}");
     req.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
@@ -202,6 +212,7 @@ public final class DeviceClient implements AutoCloseable {
       @Override
       public void onLoad(CoapResponse response) {
         if (response.getCode().isServerError()) again();
+        else answersInFlight.decrementAndGet();
       }
 
       @Override
@@ -213,10 +224,12 @@ public final class DeviceClient implements AutoCloseable {
         if (attempt < ANSWER_ATTEMPTS && !closed) {
           try {
             executor.schedule(() -> ack(commandId, status, attempt + 1), 1, java.util.concurrent.TimeUnit.SECONDS);
+            return;
           } catch (java.util.concurrent.RejectedExecutionException shutDown) {
             // the fleet is stopping
           }
         }
+        answersInFlight.decrementAndGet(); // given up
       }
     }, req);
   }
