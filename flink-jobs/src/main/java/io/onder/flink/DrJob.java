@@ -10,6 +10,7 @@ import io.onder.flink.dr.DrRows;
 import io.onder.flink.dr.RouteToRegion;
 import io.onder.flink.io.AvroKafka;
 import io.onder.flink.io.CassandraSink;
+import io.onder.flink.io.SourceWatermarks.Role;
 import io.onder.flink.registry.RegistryHolder;
 import io.onder.schemas.Topics;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -64,8 +65,9 @@ public final class DrJob {
       Sink<DrDelivery> deliveryKafka) {
     // Devices' answers do not move the watermark: the gateway stamps them ahead of the energy still on its way. A DR
     // event does (its posting time holds the watermark while its partition is active), so it reaches the dispatch
-    // before the watermark passes its start.
-    DataStream<DrInput> in = env.fromSource(input, args.<DrInput>watermarks((r, ts) -> r.timestamp(), r -> r.ack == null),
+    // before the watermark passes its start. Only energy, the quality job's output, ends a reader's start.
+    DataStream<DrInput> in = env.fromSource(input, args.<DrInput>watermarks((r, ts) -> r.timestamp(),
+        r -> r.energy != null ? Role.STARTS : r.ack != null ? Role.PASSES : Role.DRIVES),
         "interval-energy-and-dr-events").uid("dr-source");
 
     SingleOutputStreamOperator<DispatchCommand> commands = in

@@ -36,16 +36,18 @@ public record JobArgs(String kafka, String cassandra, String keyspace, String to
 
   /**
    * The watermarks of a job's Kafka source: {@code --out-of-orderness-seconds}, {@code --idleness-seconds} and
-   * {@code --startup-idleness-seconds} (default 15), how long a reader that has delivered nothing yet may take before
-   * its partitions count as idle (see {@link SourceWatermarks}).
+   * {@code --startup-idleness-seconds} (default 60), how long a reader that has delivered nothing of its main flow yet
+   * may take before its partitions count as idle (see {@link SourceWatermarks}). It must cover the time the upstream
+   * job takes to write its first output when both start together: about 8 s for the quality job on an idle two-core
+   * machine, more on a loaded one.
    */
-  public <T> SourceWatermarks<T> watermarks(SerializableTimestampAssigner<T> timestamps, SourceWatermarks.Drives<T> drives) {
+  public <T> SourceWatermarks<T> watermarks(SerializableTimestampAssigner<T> timestamps, SourceWatermarks.Roles<T> roles) {
     return new SourceWatermarks<>(timestamps, Duration.ofMillis(outOfOrdernessMillis), Duration.ofMillis(idlenessMillis),
-        Duration.ofSeconds(all.getLong("startup-idleness-seconds", 15)), drives);
+        Duration.ofSeconds(all.getLong("startup-idleness-seconds", 60)), roles);
   }
 
   public <T> SourceWatermarks<T> watermarks(SerializableTimestampAssigner<T> timestamps) {
-    return watermarks(timestamps, r -> true);
+    return watermarks(timestamps, SourceWatermarks.allStart());
   }
 
   public String topic(String name) {

@@ -8,6 +8,7 @@ import io.onder.avro.SettlementBatch;
 import io.onder.flink.io.AvroKafka;
 import io.onder.flink.io.CassandraSink;
 import io.onder.flink.io.KeepActive;
+import io.onder.flink.io.SourceWatermarks.Role;
 import io.onder.flink.registry.RegistryHolder;
 import io.onder.flink.rewards.DeviceRewards;
 import io.onder.flink.rewards.DrPayments;
@@ -61,7 +62,10 @@ public final class RewardsJob {
   }
 
   public void build(StreamExecutionEnvironment env, Sink<RewardEntry> ledgerKafka, Sink<SettlementBatch> batchKafka) {
-    DataStream<RewardsInput> in = env.fromSource(input, args.<RewardsInput>watermarks((r, ts) -> r.intervalEnd()),
+    // Only the quality job's energy ends a reader's start (see SourceWatermarks): feeder states and DR deliveries come
+    // from other writers, and a reader holding them could otherwise give up on energy still to come.
+    DataStream<RewardsInput> in = env.fromSource(input, args.<RewardsInput>watermarks((r, ts) -> r.intervalEnd(),
+            r -> r.energy != null ? Role.STARTS : Role.DRIVES),
         "interval-energy-feeder-state-and-dr-delivery").uid("rewards-source");
     DataStream<DeviceIntervalEnergy> intervals = in.filter(r -> r.energy != null).name("device-intervals").uid("device-intervals")
         .map(r -> r.energy).returns(DeviceIntervalEnergy.class).name("device-interval").uid("device-interval");

@@ -66,8 +66,10 @@ class QualityJobIT {
       p.flush();
     }
 
+    // every reading is in Kafka before the job starts: a reader whose partitions are all empty need not wait long for more
     Map<String, String> a = new HashMap<>(Map.of("kafka", kafka.bootstrapServers(), "cassandra", cassandra.contactPoint(),
-        "keyspace", cassandra.keyspace(), "topic-prefix", kafka.prefix(), "idleness-seconds", "1", "grid-clean-ppm", "300000"));
+        "keyspace", cassandra.keyspace(), "topic-prefix", kafka.prefix(), "idleness-seconds", "1", "startup-idleness-seconds", "10",
+        "grid-clean-ppm", "300000"));
     JobArgs args = JobArgs.of(a);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);

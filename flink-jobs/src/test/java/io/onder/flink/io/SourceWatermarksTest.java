@@ -2,6 +2,7 @@ package io.onder.flink.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onder.flink.io.SourceWatermarks.Role;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,13 +18,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The sources' watermarks: out-of-orderness 5 s, idle after 3 s without records, but not before the reader has
- * delivered a record or 15 s have passed since it started. Records are longs (their own timestamp); negative ones
- * do not drive the watermark.
+ * delivered a record of its main flow or 15 s have passed since it started. Records are longs (their own timestamp):
+ * negative ones pass without driving the watermark, odd ones drive it without being the main flow (a DR event), and
+ * even ones are the main flow (energy).
  */
 class SourceWatermarksTest {
   final ManualClock clock = new ManualClock();
   final SourceWatermarks<Long> strategy = new SourceWatermarks<>((r, ts) -> Math.abs(r), Duration.ofSeconds(5), Duration.ofSeconds(3),
-      Duration.ofSeconds(15), r -> r >= 0);
+      Duration.ofSeconds(15), r -> r < 0 ? Role.PASSES : r % 2 == 1 ? Role.DRIVES : Role.STARTS);
   final WatermarkGeneratorSupplier.Context context = new WatermarkGeneratorSupplier.Context() {
     @Override
     public MetricGroup getMetricGroup() {
@@ -123,6 +125,33 @@ class SourceWatermarksTest {
     gEnergy.onPeriodicEmit(energy);
     assertThat(acks.events).containsExactly("idle");
     assertThat(energy.events).containsExactly("idle");
+  }
+
+  /**
+   * A DR event already in Kafka when the job starts drives the watermark of its partition, but says nothing of the
+   * energy the quality job has yet to write: the reader's empty energy partition waits the startup idleness.
+   */
+  @Test
+  void records_that_drive_but_are_not_the_main_flow_do_not_end_the_readers_start() {
+    Output events = new Output();
+    Output energy = new Output();
+    WatermarkGenerator<Long> gEvents = strategy.createWatermarkGenerator(context);
+    WatermarkGenerator<Long> gEnergy = strategy.createWatermarkGenerator(context);
+    gEvents.onEvent(60_001L, 60_001L, events);
+    gEvents.onPeriodicEmit(events);
+    gEnergy.onPeriodicEmit(energy);
+    clock.advanceTime(Duration.ofSeconds(4));
+    gEvents.onPeriodicEmit(events);
+    gEnergy.onPeriodicEmit(energy);
+    assertThat(events.events).as("the event's partition holds its watermark: not idle before the reader's start either")
+        .containsExactly("wm 55000", "wm 55000");
+    assertThat(energy.events).as("past the 3 s idleness, not past the 15 s startup").isEmpty();
+
+    // the energy arrives at 10 s: the reader has started, and the energy partition follows it
+    clock.advanceTime(Duration.ofSeconds(6));
+    gEnergy.onEvent(600_000L, 600_000L, energy);
+    gEnergy.onPeriodicEmit(energy);
+    assertThat(energy.events).containsExactly("wm 594999");
   }
 
   static final class Output implements WatermarkOutput {
