@@ -62,8 +62,8 @@ final class DemoCommand implements Callable<Integer> {
     t.row("DR event " + (f.drEventId == null ? "(none)" : f.drEventId), "target " + Demo.kwh(f.drTargetMilliWh()) + ", verified delivery "
         + Demo.kwh(f.drDeliveredMilliWh()) + " in " + f.dr.stream().filter(p -> p.devices() > 0).count() + " of its " + f.dr.size() + " intervals");
     t.row("DR commands received / followed", r.fleet.commandsReceived.get() + " / " + r.fleet.commandsFollowed.get());
-    t.row("most behind the simulated clock", String.format("fleet %s, quality job %s, DR job %s (simulated)", minutes(r.lagMinutes[0]),
-        minutes(r.lagMinutes[1]), minutes(r.lagMinutes[2])));
+    t.row("most behind the simulated clock", String.format("fleet %s, quality job %s, DR job %s (simulated)", minutes(r.mostBehind.fleet()),
+        minutes(r.mostBehind.qualityJob()), minutes(r.mostBehind.drJob())));
     f.ledger.byReason.forEach((reason, amount) -> t.row("ledger " + reason, Demo.sstar(amount)));
     t.row("settlement batches / transactions", f.batches + " / " + f.settlementTxs);
     t.row("gas used (total)", String.format("%,d", f.gasUsed));

@@ -91,8 +91,12 @@ public final class Demo {
     /** Data later than the grace, set aside by the jobs (counted, not settled): device intervals, feeder states. */
     public long lateDeviceEnergy;
     public long lateFeederState;
-    /** The largest lag behind the simulated clock, simulated minutes: fleet, quality job, DR job (-1: not sampled). */
-    public long[] lagMinutes = {-1, -1, -1};
+    public MostBehind mostBehind = MostBehind.UNSAMPLED;
+  }
+
+  /** The largest lag behind the simulated clock of each stage over a run, in simulated minutes (-1: never sampled). */
+  public record MostBehind(long fleet, long qualityJob, long drJob) {
+    public static final MostBehind UNSAMPLED = new MostBehind(-1, -1, -1);
   }
 
   public Result run() throws Exception {
@@ -214,7 +218,7 @@ public final class Demo {
               lag.fleetAt(t);
               drTrigger.accept(t);
             });
-        result.lagMinutes = lag.maxMinutes();
+        result.mostBehind = lag.mostBehind();
         lag.write(dir.resolve("pipeline-lag.csv"));
         out.printf("  gateway: %,d DR commands read, up to %d simulated minutes after their issue, %,d asks (not releases) after their end"
             + " (too late for the device); %,d notifications to %,d observing devices%n", gateway.metrics().value("onder_ingest_command_changes"),

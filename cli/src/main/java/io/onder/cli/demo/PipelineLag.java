@@ -64,15 +64,8 @@ final class PipelineLag implements AutoCloseable {
 
   private long lag(long now, String job, String vertexPrefix) {
     try {
-      String vertex = null;
-      for (var v : rest.job(job).path("vertices")) if (v.path("name").asText().startsWith(vertexPrefix)) vertex = v.path("id").asText();
-      if (vertex == null) return Long.MIN_VALUE;
-      long wm = Long.MAX_VALUE;
-      for (var w : rest.get("/jobs/" + job + "/vertices/" + vertex + "/watermarks")) {
-        long value = w.path("value").asLong(Long.MIN_VALUE);
-        if (value > 0) wm = Math.min(wm, value); // a subtask that has no watermark yet reports Long.MIN_VALUE
-      }
-      return wm == Long.MAX_VALUE ? Long.MIN_VALUE : now - wm;
+      long wm = PipelineRun.watermark(rest, job, vertexPrefix);
+      return wm == Long.MIN_VALUE ? Long.MIN_VALUE : now - wm;
     } catch (IOException | RuntimeException e) {
       return Long.MIN_VALUE; // the REST API is busy or the job restarts: no sample this time
     } catch (InterruptedException e) {
@@ -87,15 +80,15 @@ final class PipelineLag implements AutoCloseable {
     }
   }
 
-  /** The largest lag of each stage, simulated minutes (-1 when never sampled). */
-  long[] maxMinutes() {
+  /** The largest lag of each stage. */
+  Demo.MostBehind mostBehind() {
     long fleet = Long.MIN_VALUE, quality = Long.MIN_VALUE, dr = Long.MIN_VALUE;
     for (Sample s : samples()) {
       fleet = Math.max(fleet, s.fleetLag());
       quality = Math.max(quality, s.qualityLag());
       dr = Math.max(dr, s.drLag());
     }
-    return new long[] {minutes(fleet), minutes(quality), minutes(dr)};
+    return new Demo.MostBehind(minutes(fleet), minutes(quality), minutes(dr));
   }
 
   private static long minutes(long millis) {

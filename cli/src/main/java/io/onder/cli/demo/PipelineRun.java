@@ -150,19 +150,32 @@ public final class PipelineRun {
   public static void awaitWatermark(FlinkRest rest, String jobId, String vertexPrefix, long millis, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      String vertex = null;
       try {
-        for (var v : rest.job(jobId).path("vertices")) if (v.path("name").asText().startsWith(vertexPrefix)) vertex = v.path("id").asText();
-        if (vertex == null) throw new IllegalStateException("job " + jobId + " has no operator " + vertexPrefix);
-        long wm = Long.MIN_VALUE;
-        for (var w : rest.get("/jobs/" + jobId + "/vertices/" + vertex + "/watermarks")) wm = Math.max(wm, w.path("value").asLong(Long.MIN_VALUE));
-        if (wm >= millis) return;
+        if (watermark(rest, jobId, vertexPrefix) >= millis) return;
       } catch (java.io.IOException restarting) {
         // the REST API answers errors while the job restarts: ask again
       }
       Thread.sleep(500); // polling the job's watermark, with a deadline
     }
     throw new IllegalStateException("job " + jobId + " did not reach the end of the run within " + timeout.toMinutes() + " min");
+  }
+
+  /**
+   * The event-time watermark of the job's operator named {@code vertexPrefix}: the lowest of its subtasks that have one
+   * (every subtask has passed it), or {@code Long.MIN_VALUE} while none has.
+   *
+   * @throws IllegalStateException if the job has no such operator
+   */
+  public static long watermark(FlinkRest rest, String jobId, String vertexPrefix) throws java.io.IOException, InterruptedException {
+    String vertex = null;
+    for (var v : rest.job(jobId).path("vertices")) if (v.path("name").asText().startsWith(vertexPrefix)) vertex = v.path("id").asText();
+    if (vertex == null) throw new IllegalStateException("job " + jobId + " has no operator " + vertexPrefix);
+    long wm = Long.MAX_VALUE;
+    for (var w : rest.get("/jobs/" + jobId + "/vertices/" + vertex + "/watermarks")) {
+      long value = w.path("value").asLong(Long.MIN_VALUE);
+      if (value > 0) wm = Math.min(wm, value); // a subtask that has no watermark yet reports Long.MIN_VALUE
+    }
+    return wm == Long.MAX_VALUE ? Long.MIN_VALUE : wm;
   }
 
   /** Waits until every settlement batch in the run's batches topic has a receipt from the bridge. */

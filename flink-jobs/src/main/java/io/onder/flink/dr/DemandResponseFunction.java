@@ -266,16 +266,26 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
 
   /** The standing at {@code t} of a commanded device (its answer must be to the command it has now). */
   private CommandAnswers.Standing standing(DrEventState ev, EventDeviceState c, long t) throws Exception {
-    AnswerState a = answers.get(ev.eventId + "|" + c.deviceId);
-    boolean forThisCommand = a != null && a.commandId.equals(commandId(ev, c));
-    return CommandAnswers.standing(forThisCommand ? a.reply() : null, forThisCommand ? a.repliedAtMillis : 0, c.fromMillis, ackTimeoutMillis, t);
+    return standing(c, answerTo(ev, c, answers.get(ev.eventId + "|" + c.deviceId)), t);
+  }
+
+  /** {@code a}: the device's answer to the command it has now, or null. */
+  private CommandAnswers.Standing standing(EventDeviceState c, AnswerState a, long t) {
+    return CommandAnswers.standing(a == null ? null : a.reply(), a == null ? 0 : a.repliedAtMillis, c.fromMillis, ackTimeoutMillis, t);
   }
 
   /** From when a commanded device's delivery counts: its acceptance of the command it has now ({@link CommandAnswers#paidFrom}). */
   private long paidFrom(DrEventState ev, EventDeviceState c) throws Exception {
-    AnswerState a = answers.get(ev.eventId + "|" + c.deviceId);
-    boolean forThisCommand = a != null && a.commandId.equals(commandId(ev, c));
-    return CommandAnswers.paidFrom(forThisCommand ? a.acceptedAtMillis : Long.MAX_VALUE, c.fromMillis);
+    return paidFrom(c, answerTo(ev, c, answers.get(ev.eventId + "|" + c.deviceId)));
+  }
+
+  private static long paidFrom(EventDeviceState c, AnswerState a) {
+    return CommandAnswers.paidFrom(a == null ? Long.MAX_VALUE : a.acceptedAtMillis, c.fromMillis);
+  }
+
+  /** {@code a} if it answers the command the device has now (not an earlier round's), else null. */
+  private static AnswerState answerTo(DrEventState ev, EventDeviceState c, AnswerState a) {
+    return a != null && a.commandId.equals(commandId(ev, c)) ? a : null;
   }
 
   private static String commandId(DrEventState ev, EventDeviceState c) {
@@ -413,13 +423,15 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
     for (String id : ids) {
       String key = ev.eventId + "|" + id;
       EventDeviceState c = commanded.get(key);
-      CommandAnswers.Standing st = standing(ev, c, t);
-      if (st == CommandAnswers.Standing.UNANSWERED && !c.unansweredNoted && answers.get(key) == null) {
+      AnswerState any = answers.get(key); // one state read for the standing, the pay and the silence
+      AnswerState a = answerTo(ev, c, any);
+      CommandAnswers.Standing st = standing(c, a, t);
+      if (st == CommandAnswers.Standing.UNANSWERED && !c.unansweredNoted && any == null) {
         c.unansweredNoted = true;
         commanded.put(key, c);
         ctx.output(ANSWERS, new CommandAnswerRow(ev.eventId, id, commandId(ev, c), "UNANSWERED", null, Long.MIN_VALUE));
       }
-      long askedMillis = Math.min(ev.endMillis, t) - Math.max(Math.max(ev.startMillis, from), paidFrom(ev, c));
+      long askedMillis = Math.min(ev.endMillis, t) - Math.max(Math.max(ev.startMillis, from), paidFrom(c, a));
       asked.add(new CommandAnswers.Asked(st, c.requestedW, 0, delivered.getOrDefault(id, 0L), askedMillis));
     }
     long measuredW = CommandAnswers.measuredW(asked);
