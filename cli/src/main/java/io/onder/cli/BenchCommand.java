@@ -134,12 +134,14 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   static Bench ingest(LocalStack stack) {
+    String prefix = "bench" + System.currentTimeMillis() + "."; // topics of its own: the readings lost are counted in them
     return new Bench("ingest", cmd(System.getProperty("java.class.path"), "io.onder.ingest.bench.IngestBench", "--bootstrap",
-        stack.kafka().bootstrapServers(), "--seconds", "10", "--pack", "20"),
+        stack.kafka().bootstrapServers(), "--topic-prefix", prefix, "--seconds", "10", "--pack", "20"),
         List.of(new Reader(Pattern.compile("^gateway coaps, 1 reading/request\\s+([0-9.]+) req/s"), 1, "DTLS requests/s, 1 reading each", "req/s", 5_000, false),
             new Reader(Pattern.compile("^gateway coaps, 20 readings/request\\s+[0-9.]+ req/s\\s+([0-9.]+) readings/s"), 1, "readings/s in packs of 20 (DTLS)", "readings/s", 50_000, false),
             new Reader(Pattern.compile("half.*p99\\s+([0-9.]+) ms"), 1, "p99 ack at half the maximum rate", "ms", 50, true),
-            new Reader(Pattern.compile("lost (\\d+)"), 1, "readings lost (counted in Kafka)", "", 0, true)));
+            new Reader(Pattern.compile("lost (\\d+)"), 1, "readings lost (counted in Kafka)", "", 0, true),
+            new Reader(Pattern.compile("extra (\\d+)"), 1, "readings written twice (counted in Kafka)", "", 0, true)), prefix);
   }
 
   static Bench pipeline(LocalStack stack) {

@@ -1,10 +1,10 @@
 package io.onder.ingest;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the gateway remembers per device between requests: which sequence numbers were acknowledged (a window
@@ -19,62 +19,108 @@ public final class SequenceLedger {
   public record Reservation(List<Reading> fresh, int duplicates, boolean busy, String refusal) {}
 
   private final int window;
-  private final Map<String, DeviceState> devices = new HashMap<>();
+  private final ConcurrentHashMap<String, DeviceState> devices = new ConcurrentHashMap<>();
 
   public SequenceLedger(int window) {
+    if (window < 1) throw new IllegalArgumentException("the deduplication window must be at least 1, got " + window);
     this.window = window;
   }
 
+  /**
+   * One device's memory, guarded by itself (devices do not wait on each other). The acknowledged sequence numbers of
+   * the window below the highest are bits of a ring, as in an anti-replay window: seq {@code s} is bit
+   * {@code s mod ring}, which holds only for the seqs in {@code (highest - ring, highest]}, so the bits a rising
+   * highest passes over are cleared before they are reused.
+   */
   private static final class DeviceState {
     long highest = -1;
     Long importAtHighest;
     Long exportAtHighest;
-    final TreeSet<Long> acked = new TreeSet<>();
-    final TreeSet<Long> pending = new TreeSet<>();
+    final long[] acked;
+    final Set<Long> pending = new HashSet<>(4);
+
+    DeviceState(int window) {
+      acked = new long[(window + 63) / 64];
+    }
+
+    private int ring() {
+      return acked.length * 64;
+    }
+
+    boolean isAcked(long seq) {
+      if (seq > highest || seq <= highest - ring()) return false;
+      int bit = (int) Math.floorMod(seq, (long) ring());
+      return (acked[bit >>> 6] & (1L << bit)) != 0;
+    }
+
+    void ack(long seq, int window) {
+      if (seq > highest) {
+        if (seq - highest >= ring()) {
+          java.util.Arrays.fill(acked, 0L);
+        } else {
+          for (long s = highest + 1; s < seq; s++) clear(s);
+        }
+        clear(seq);
+      } else if (seq <= highest - window) {
+        return; // fell out of the window while on its way to Kafka: a repeat of it is refused as old anyway
+      }
+      int bit = (int) Math.floorMod(seq, (long) ring());
+      acked[bit >>> 6] |= 1L << bit;
+    }
+
+    private void clear(long seq) {
+      int bit = (int) Math.floorMod(seq, (long) ring());
+      acked[bit >>> 6] &= ~(1L << bit);
+    }
   }
 
   /**
    * Splits a request's readings (sorted by seq) into fresh ones and repeats, and marks the fresh ones pending.
    * Busy when a reading of the same seq is still on its way to Kafka (the device retries after Max-Age).
    */
-  public synchronized Reservation reserve(String deviceId, List<Reading> readings) {
-    DeviceState s = devices.computeIfAbsent(deviceId, k -> new DeviceState());
-    List<Reading> fresh = new ArrayList<>(readings.size());
-    int dup = 0;
-    for (Reading r : readings) {
-      if (s.pending.contains(r.seq())) return new Reservation(List.of(), 0, true, null);
-      if (s.acked.contains(r.seq()) || (s.highest >= 0 && r.seq() <= s.highest - window)) {
-        dup++;
-        continue;
+  public Reservation reserve(String deviceId, List<Reading> readings) {
+    DeviceState s = devices.computeIfAbsent(deviceId, k -> new DeviceState(window));
+    synchronized (s) {
+      List<Reading> fresh = new ArrayList<>(readings.size());
+      int dup = 0;
+      for (Reading r : readings) {
+        if (s.pending.contains(r.seq())) return new Reservation(List.of(), 0, true, null);
+        if (s.isAcked(r.seq()) || (s.highest >= 0 && r.seq() <= s.highest - window)) {
+          dup++;
+          continue;
+        }
+        if (r.seq() > s.highest) {
+          String why = ReadingAssembler.decreasing(s.importAtHighest, s.exportAtHighest, r);
+          if (why != null) return new Reservation(List.of(), 0, false, "reading seq " + r.seq() + ": " + why + " below the last acknowledged reading (seq " + s.highest + ")");
+        }
+        fresh.add(r);
       }
-      if (r.seq() > s.highest) {
-        String why = ReadingAssembler.decreasing(s.importAtHighest, s.exportAtHighest, r);
-        if (why != null) return new Reservation(List.of(), 0, false, "reading seq " + r.seq() + ": " + why + " below the last acknowledged reading (seq " + s.highest + ")");
-      }
-      fresh.add(r);
+      for (Reading r : fresh) s.pending.add(r.seq());
+      return new Reservation(fresh, dup, false, null);
     }
-    for (Reading r : fresh) s.pending.add(r.seq());
-    return new Reservation(fresh, dup, false, null);
   }
 
   /** Kafka has them: remember them as acknowledged. */
-  public synchronized void commit(String deviceId, List<Reading> fresh) {
+  public void commit(String deviceId, List<Reading> fresh) {
     DeviceState s = devices.get(deviceId);
-    for (Reading r : fresh) {
-      s.pending.remove(r.seq());
-      s.acked.add(r.seq());
-      if (r.seq() > s.highest) {
-        s.highest = r.seq();
-        if (r.importMilliWh() != null || r.meterReset()) s.importAtHighest = r.importMilliWh();
-        if (r.exportMilliWh() != null || r.meterReset()) s.exportAtHighest = r.exportMilliWh();
+    synchronized (s) {
+      for (Reading r : fresh) {
+        s.pending.remove(r.seq());
+        s.ack(r.seq(), window);
+        if (r.seq() > s.highest) {
+          s.highest = r.seq();
+          if (r.importMilliWh() != null || r.meterReset()) s.importAtHighest = r.importMilliWh();
+          if (r.exportMilliWh() != null || r.meterReset()) s.exportAtHighest = r.exportMilliWh();
+        }
       }
     }
-    while (!s.acked.isEmpty() && s.acked.first() <= s.highest - window) s.acked.pollFirst();
   }
 
   /** Kafka did not take them: the device may send them again. */
-  public synchronized void release(String deviceId, List<Reading> fresh) {
+  public void release(String deviceId, List<Reading> fresh) {
     DeviceState s = devices.get(deviceId);
-    for (Reading r : fresh) s.pending.remove(r.seq());
+    synchronized (s) {
+      for (Reading r : fresh) s.pending.remove(r.seq());
+    }
   }
 }
