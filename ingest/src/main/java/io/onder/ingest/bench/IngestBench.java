@@ -149,6 +149,7 @@ public final class IngestBench {
         new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
       List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(topic).stream()
           .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+      if (parts.isEmpty()) throw new IllegalArgumentException("topic " + topic + " does not exist: create the Onder topics with this prefix first (bin/onder bench ingest does)");
       long n = 0;
       for (long end : c.endOffsets(parts).values()) n += end;
       return n;
