@@ -110,7 +110,7 @@ public final class ReadingAssembler {
     private Double voltage;
     private Double frequency;
     private String src;
-    private final java.util.HashSet<String> seen = new java.util.HashSet<>();
+    private int seen; // a bit per name already given at this time (nameBit)
 
     Builder(int firstIndex, long time) {
       this.firstIndex = firstIndex;
@@ -119,7 +119,9 @@ public final class ReadingAssembler {
 
     void add(SenmlRecord r, String local) throws BadInput {
       String at = label(r, local);
-      if (!seen.add(local)) throw BadInput.bad("repeated_name", at + ": '" + local + "' appears twice at the same time");
+      int bit = nameBit(local);
+      if ((seen & bit) != 0) throw BadInput.bad("repeated_name", at + ": '" + local + "' appears twice at the same time");
+      seen |= bit;
       String u = r.unit();
       switch (local) {
         case "seq" -> {
@@ -164,9 +166,18 @@ public final class ReadingAssembler {
       }
     }
 
+    /** The bit of a known name, 0 for another (refused as unknown). */
+    private static int nameBit(String local) {
+      return switch (local) {
+        case "seq" -> 1; case "import" -> 1 << 1; case "export" -> 1 << 2; case "power" -> 1 << 3; case "soc" -> 1 << 4;
+        case "voltage" -> 1 << 5; case "frequency" -> 1 << 6; case "src" -> 1 << 7; case "reset" -> 1 << 8;
+        default -> 0;
+      };
+    }
+
     Reading build(String deviceId) throws BadInput {
       if (seq == null) throw BadInput.bad("no_seq", "record[" + firstIndex + "]: the reading at this time has no seq record");
-      if (seen.size() == 1) throw BadInput.bad("no_measurement", "record[" + firstIndex + "]: the reading seq " + seq + " has no measurement");
+      if (Integer.bitCount(seen) == 1) throw BadInput.bad("no_measurement", "record[" + firstIndex + "]: the reading seq " + seq + " has no measurement");
       return new Reading(deviceId, seq, time, imp, exp, reset, power, soc, voltage, frequency, src);
     }
 

@@ -86,4 +86,53 @@ class SenmlCodecTest {
     assertThatThrownBy(() -> codec.decode(50, Packs.json("[]"), NOW)).isInstanceOfSatisfying(BadInput.class,
         e -> assertThat(e.kind()).isEqualTo(BadInput.Kind.UNSUPPORTED_FORMAT));
   }
+
+  /** The name check, a loop over the characters, says what RFC 8428's pattern says, on names made to be near misses. */
+  @Test
+  void the_name_check_agrees_with_the_rfc_pattern() {
+    java.util.regex.Pattern rfc = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9\\-:./_]*");
+    String alphabet = "aZ09-:./_ #é\u0000+@[`{";
+    java.util.Random random = new java.util.Random(11);
+    int valid = 0;
+    for (int i = 0; i < 50_000; i++) {
+      StringBuilder name = new StringBuilder();
+      for (int n = random.nextInt(6); n > 0; n--) name.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      boolean expected = rfc.matcher(name).matches();
+      assertThat(SenmlCodec.validName(name.toString())).as("'%s'", name).isEqualTo(expected);
+      if (expected) valid++;
+    }
+    assertThat(valid).as("both kinds were tried").isBetween(1_000, 49_000);
+  }
+
+  @Test
+  void a_cbor_label_and_its_text_name_in_one_record_are_a_field_twice() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (CBORGenerator g = new CBORFactory().createGenerator(out)) {
+      g.writeStartArray();
+      g.writeStartObject();
+      g.writeFieldId(0);
+      g.writeString("dev-1:import");
+      g.writeFieldId(2); // v
+      g.writeNumber(1);
+      g.writeFieldName("v");
+      g.writeNumber(2);
+      g.writeEndObject();
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    assertThatThrownBy(() -> codec.decode(112, out.toByteArray(), NOW)).isInstanceOfSatisfying(BadInput.class,
+        e -> assertThat(e.getMessage()).contains("record[0]: field 'v' appears twice"));
+  }
+
+  @Test
+  void extension_fields_are_ignored_unless_they_must_be_understood() throws Exception {
+    List<SenmlRecord> rs = codec.decode(110, Packs.json("[{'bn':'dev-1:','bt':1795262000},{'n':'import','u':'kWh','v':1,'note':'x'}]"), NOW);
+    assertThat(rs).singleElement().satisfies(r -> assertThat(r.name()).isEqualTo("dev-1:import"));
+    assertThatThrownBy(() -> codec.decode(110, Packs.json("[{'n':'dev-1:import','u':'kWh','v':1,'note_':'x'}]"), NOW))
+        .isInstanceOfSatisfying(BadInput.class, e -> assertThat(e.getMessage()).contains("record[0]: field 'note_' must be understood"));
+    // a record with base fields and an extension is a record, not base fields only: it needs a value
+    assertThatThrownBy(() -> codec.decode(110, Packs.json("[{'bn':'dev-1:import','note':'x'}]"), NOW))
+        .isInstanceOfSatisfying(BadInput.class, e -> assertThat(e.getMessage()).contains("no value"));
+  }
 }

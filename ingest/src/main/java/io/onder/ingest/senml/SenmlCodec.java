@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.onder.ingest.BadInput;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Decodes a SenML pack (RFC 8428) in JSON (content-format 110) or CBOR (112) and resolves base values. Syntax is
@@ -25,14 +23,47 @@ public final class SenmlCodec {
   public static final int SENML_JSON = 110;
   public static final int SENML_CBOR = 112;
 
-  /** RFC 8428 section 6: CBOR labels of the fields. */
-  private static final Map<String, String> CBOR_LABELS = Map.ofEntries(
-      Map.entry("-1", "bver"), Map.entry("-2", "bn"), Map.entry("-3", "bt"), Map.entry("-4", "bu"),
-      Map.entry("-5", "bv"), Map.entry("-6", "bs"), Map.entry("0", "n"), Map.entry("1", "u"), Map.entry("2", "v"),
-      Map.entry("3", "vs"), Map.entry("4", "vb"), Map.entry("5", "s"), Map.entry("6", "t"), Map.entry("7", "ut"),
-      Map.entry("8", "vd"));
-  /** RFC 8428 section 4.5.1. */
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9\\-:./_]*");
+  /** The SenML fields Onder reads, by index; RFC 8428 section 6 gives the CBOR label of each. */
+  private static final String[] FIELDS = {"bver", "bn", "bt", "bu", "bv", "bs", "n", "u", "v", "vs", "vb", "s", "t", "ut", "vd"};
+  private static final int BVER = 0, BN = 1, BT = 2, BU = 3, BV = 4, BS = 5, N = 6, U = 7, V = 8, VS = 9, VB = 10, S = 11, T = 12,
+      VD = 14;
+  /** Fields below this index are base fields. */
+  private static final int FIRST_RECORD_FIELD = N;
+
+  /** The index of a JSON field name, or -1 for another field. */
+  private static int jsonField(String name) {
+    return switch (name) {
+      case "bver" -> BVER; case "bn" -> BN; case "bt" -> BT; case "bu" -> BU; case "bv" -> BV; case "bs" -> BS;
+      case "n" -> N; case "u" -> U; case "v" -> V; case "vs" -> VS; case "vb" -> VB; case "s" -> S; case "t" -> T;
+      case "ut" -> 13; case "vd" -> VD;
+      default -> -1;
+    };
+  }
+
+  /** The index of a CBOR label (RFC 8428 section 6: integers; a text label is read as in JSON), or -1. */
+  private static int cborField(String label) {
+    return switch (label) {
+      case "-1" -> BVER; case "-2" -> BN; case "-3" -> BT; case "-4" -> BU; case "-5" -> BV; case "-6" -> BS;
+      case "0" -> N; case "1" -> U; case "2" -> V; case "3" -> VS; case "4" -> VB; case "5" -> S; case "6" -> T;
+      case "7" -> 13; case "8" -> VD;
+      default -> jsonField(label);
+    };
+  }
+
+  /** RFC 8428 section 4.5.1: {@code [A-Za-z0-9][A-Za-z0-9\-:./_]*}. */
+  public static boolean validName(String name) {
+    if (name.isEmpty() || !alphanumeric(name.charAt(0))) return false;
+    for (int i = 1; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!alphanumeric(c) && c != '-' && c != ':' && c != '.' && c != '/' && c != '_') return false;
+    }
+    return true;
+  }
+
+  private static boolean alphanumeric(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  }
+
   /** Times below 2**28 seconds are relative to now (RFC 8428 section 4.5.3). */
   private static final double RELATIVE_LIMIT_S = 268_435_456d;
   private static final int SENML_VERSION = 10;
@@ -81,50 +112,64 @@ public final class SenmlCodec {
     double bt = 0;
     String bu = null;
     double bv = 0;
+    JsonNode[] f = new JsonNode[FIELDS.length]; // the current record's fields, by index
     for (int i = 0; i < root.size(); i++) {
       JsonNode raw = root.get(i);
       String at = "record[" + i + "]";
       if (!raw.isObject()) throw BadInput.bad("syntax", at + ": a record is a map");
-      ObjectNode r = isCbor ? relabel((ObjectNode) raw, at) : (ObjectNode) raw;
-      for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
-        String f = it.next();
-        if (f.endsWith("_")) throw BadInput.bad("must_understand", at + ": field '" + f + "' must be understood and is not");
+      java.util.Arrays.fill(f, null);
+      boolean recordFields = false;
+      String notUnderstood = null;
+      for (Iterator<Map.Entry<String, JsonNode>> it = raw.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        int k = isCbor ? cborField(e.getKey()) : jsonField(e.getKey());
+        if (k < 0) {
+          // an unknown field is ignored unless its name says it must be understood (RFC 8428 section 4.4)
+          if (notUnderstood == null && e.getKey().endsWith("_")) notUnderstood = e.getKey();
+          recordFields = true;
+          continue;
+        }
+        // JSON refuses a repeated name as it parses; in CBOR a label and its text name can both appear
+        if (f[k] != null) throw BadInput.bad("syntax", at + ": field '" + FIELDS[k] + "' appears twice");
+        f[k] = e.getValue();
+        recordFields |= k >= FIRST_RECORD_FIELD;
       }
-      if (r.has("bver")) {
-        int v = integral(r.get("bver"), at, "bver");
+      if (notUnderstood != null) throw BadInput.bad("must_understand", at + ": field '" + notUnderstood + "' must be understood and is not");
+      if (f[BVER] != null) {
+        int v = integral(f[BVER], at, "bver");
         if (v > SENML_VERSION) throw BadInput.bad("version", at + ": SenML version " + v + " is not supported");
       }
-      if (r.has("bn")) bn = text(r.get("bn"), at, "bn");
-      if (r.has("bt")) bt = number(r.get("bt"), at, "bt");
-      if (r.has("bu")) bu = text(r.get("bu"), at, "bu");
-      if (r.has("bv")) bv = number(r.get("bv"), at, "bv");
-      if (r.has("bs")) number(r.get("bs"), at, "bs"); // checked, but sums are refused below
-      if (baseOnly(r)) continue; // a record of base fields only sets them for the records that follow
-      String n = r.has("n") ? text(r.get("n"), at, "n") : "";
+      if (f[BN] != null) bn = text(f[BN], at, "bn");
+      if (f[BT] != null) bt = number(f[BT], at, "bt");
+      if (f[BU] != null) bu = text(f[BU], at, "bu");
+      if (f[BV] != null) bv = number(f[BV], at, "bv");
+      if (f[BS] != null) number(f[BS], at, "bs"); // checked, but sums are refused below
+      if (!recordFields && !raw.isEmpty()) continue; // a record of base fields only sets them for the records that follow
+      String n = f[N] != null ? text(f[N], at, "n") : "";
       String name = bn + n;
       if (name.isEmpty()) throw BadInput.bad("name", at + ": no name (neither bn nor n)");
-      if (!NAME.matcher(name).matches()) throw BadInput.bad("name", at + ": name '" + clip(name) + "' has characters SenML does not allow");
-      String unit = r.has("u") ? text(r.get("u"), at, "u") : bu;
+      if (!validName(name)) throw BadInput.bad("name", at + ": name '" + clip(name) + "' has characters SenML does not allow");
+      String unit = f[U] != null ? text(f[U], at, "u") : bu;
       int values = 0;
       Double v = null;
       String vs = null;
       Boolean vb = null;
-      if (r.has("v")) {
-        v = number(r.get("v"), at, "v") + bv;
+      if (f[V] != null) {
+        v = number(f[V], at, "v") + bv;
         values++;
       }
-      if (r.has("vs")) {
-        vs = text(r.get("vs"), at, "vs");
+      if (f[VS] != null) {
+        vs = text(f[VS], at, "vs");
         values++;
       }
-      if (r.has("vb")) {
-        JsonNode b = r.get("vb");
+      if (f[VB] != null) {
+        JsonNode b = f[VB];
         if (!b.isBoolean()) throw BadInput.bad("type", at + ": vb is not a boolean");
         vb = b.booleanValue();
         values++;
       }
-      if (r.has("vd")) throw BadInput.bad("type", at + ": data values (vd) are not used by Onder");
-      if (r.has("s")) throw BadInput.bad("type", at + ": sums (s) are not used by Onder: send cumulative registers as v");
+      if (f[VD] != null) throw BadInput.bad("type", at + ": data values (vd) are not used by Onder");
+      if (f[S] != null) throw BadInput.bad("type", at + ": sums (s) are not used by Onder: send cumulative registers as v");
       if (values == 0 && bv != 0) {
         v = bv;
         values = 1;
@@ -132,32 +177,12 @@ public final class SenmlCodec {
       if (values == 0) throw BadInput.bad("no_value", at + " (" + clip(name) + "): no value");
       if (values > 1) throw BadInput.bad("type", at + " (" + clip(name) + "): more than one value field");
       if (v != null && !Double.isFinite(v)) throw BadInput.bad("not_finite", at + " (" + clip(name) + "): value is not finite");
-      double t = bt + (r.has("t") ? number(r.get("t"), at, "t") : 0);
+      double t = bt + (f[T] != null ? number(f[T], at, "t") : 0);
       if (!Double.isFinite(t)) throw BadInput.bad("not_finite", at + ": time is not finite");
       long timeMillis = t >= RELATIVE_LIMIT_S ? Math.round(t * 1000) : nowMillis + Math.round(t * 1000);
       out.add(new SenmlRecord(i, name, unit, v, vs, vb, timeMillis));
     }
     if (out.isEmpty()) throw BadInput.bad("empty", "the pack has only base fields, no records");
-    return out;
-  }
-
-  private static final java.util.Set<String> BASE_FIELDS = java.util.Set.of("bn", "bt", "bu", "bv", "bs", "bver");
-
-  private static boolean baseOnly(ObjectNode r) {
-    if (r.isEmpty()) return false;
-    for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) if (!BASE_FIELDS.contains(it.next())) return false;
-    return true;
-  }
-
-  /** Maps CBOR integer labels to the JSON field names; text labels are left as they are. */
-  private static ObjectNode relabel(ObjectNode r, String at) throws BadInput {
-    ObjectNode out = r.objectNode();
-    for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      String name = CBOR_LABELS.getOrDefault(e.getKey(), e.getKey());
-      if (out.has(name)) throw BadInput.bad("syntax", at + ": field '" + name + "' appears twice");
-      out.set(name, e.getValue());
-    }
     return out;
   }
 
