@@ -38,70 +38,67 @@ class SourceWatermarksTest {
     }
   };
 
+  /** One partition of the reader (all share its start): its generator and what it said. */
+  final class Partition {
+    final Output out = new Output();
+    final WatermarkGenerator<Long> generator = strategy.createWatermarkGenerator(context);
+
+    /** Reads a record (its timestamp is its absolute value). */
+    Partition read(long record) {
+      generator.onEvent(record, Math.abs(record), out);
+      return this;
+    }
+
+    /** A periodic emit; what the partition has said so far. */
+    List<String> emit() {
+      generator.onPeriodicEmit(out);
+      return out.events;
+    }
+  }
+
   @Test
   void a_reader_slow_to_deliver_its_first_records_keeps_its_partitions_active_until_the_startup_idleness() {
-    Output p0 = new Output();
-    WatermarkGenerator<Long> g0 = strategy.createWatermarkGenerator(context);
+    Partition p = new Partition();
     clock.advanceTime(Duration.ofSeconds(10)); // well past the 3 s idleness: withIdleness would have gone idle
-    g0.onPeriodicEmit(p0);
-    assertThat(p0.events).as("nothing read, nothing known: neither a watermark nor idle").isEmpty();
+    assertThat(p.emit()).as("nothing read, nothing known: neither a watermark nor idle").isEmpty();
 
     // the backlog arrives: the watermark follows it
-    g0.onEvent(600_000L, 600_000L, p0);
-    g0.onPeriodicEmit(p0);
-    assertThat(p0.events).containsExactly("wm 594999");
+    assertThat(p.read(600_000L).emit()).containsExactly("wm 594999");
   }
 
   @Test
   void an_empty_partition_goes_idle_once_its_reader_delivers_records_elsewhere() {
-    Output empty = new Output();
-    Output busy = new Output();
-    WatermarkGenerator<Long> gEmpty = strategy.createWatermarkGenerator(context);
-    WatermarkGenerator<Long> gBusy = strategy.createWatermarkGenerator(context);
+    Partition empty = new Partition();
+    Partition busy = new Partition();
     clock.advanceTime(Duration.ofSeconds(4));
-    gEmpty.onPeriodicEmit(empty);
-    assertThat(empty.events).isEmpty();
+    assertThat(empty.emit()).isEmpty();
 
-    gBusy.onEvent(60_000L, 60_000L, busy);
-    gEmpty.onPeriodicEmit(empty);
-    gBusy.onPeriodicEmit(busy);
-    assertThat(empty.events).containsExactly("idle");
-    assertThat(busy.events).containsExactly("wm 54999");
-
-    gEmpty.onPeriodicEmit(empty);
-    assertThat(empty.events).as("idle is said once").containsExactly("idle");
+    busy.read(60_000L);
+    assertThat(empty.emit()).containsExactly("idle");
+    assertThat(busy.emit()).containsExactly("wm 54999");
+    assertThat(empty.emit()).as("idle is said once").containsExactly("idle");
   }
 
   @Test
   void a_reader_whose_partitions_are_all_empty_goes_idle_after_the_startup_idleness() {
-    Output p0 = new Output();
-    WatermarkGenerator<Long> g0 = strategy.createWatermarkGenerator(context);
+    Partition p = new Partition();
     clock.advanceTime(Duration.ofMillis(14_999));
-    g0.onPeriodicEmit(p0);
-    assertThat(p0.events).isEmpty();
+    assertThat(p.emit()).isEmpty();
     clock.advanceTime(Duration.ofMillis(1));
-    g0.onPeriodicEmit(p0);
-    assertThat(p0.events).containsExactly("idle");
+    assertThat(p.emit()).containsExactly("idle");
   }
 
   @Test
   void records_that_do_not_drive_neither_move_the_watermark_nor_keep_the_partition_active() {
-    Output p0 = new Output();
-    WatermarkGenerator<Long> g0 = strategy.createWatermarkGenerator(context);
-    g0.onEvent(60_000L, 60_000L, p0);
-    g0.onPeriodicEmit(p0);
+    Partition p = new Partition();
+    p.read(60_000L).emit();
     clock.advanceTime(Duration.ofSeconds(2));
-    g0.onEvent(-900_000L, 900_000L, p0); // an answer stamped far ahead
-    g0.onPeriodicEmit(p0);
+    p.read(-900_000L).emit(); // an answer stamped far ahead
     clock.advanceTime(Duration.ofSeconds(1));
-    g0.onEvent(-901_000L, 901_000L, p0);
-    g0.onPeriodicEmit(p0);
-    assertThat(p0.events).containsExactly("wm 54999", "wm 54999", "idle");
+    assertThat(p.read(-901_000L).emit()).containsExactly("wm 54999", "wm 54999", "idle");
 
     // energy again: active, and the watermark goes on from the energy
-    g0.onEvent(120_000L, 120_000L, p0);
-    g0.onPeriodicEmit(p0);
-    assertThat(p0.events).containsExactly("wm 54999", "wm 54999", "idle", "wm 114999");
+    assertThat(p.read(120_000L).emit()).containsExactly("wm 54999", "wm 54999", "idle", "wm 114999");
   }
 
   /**
@@ -110,21 +107,14 @@ class SourceWatermarksTest {
    */
   @Test
   void records_of_a_non_driving_kind_do_not_end_the_readers_start() {
-    Output acks = new Output();
-    Output energy = new Output();
-    WatermarkGenerator<Long> gAcks = strategy.createWatermarkGenerator(context);
-    WatermarkGenerator<Long> gEnergy = strategy.createWatermarkGenerator(context);
+    Partition acks = new Partition();
+    Partition energy = new Partition();
     clock.advanceTime(Duration.ofSeconds(4));
-    gAcks.onEvent(-5_000L, 5_000L, acks);
-    gAcks.onPeriodicEmit(acks);
-    gEnergy.onPeriodicEmit(energy);
-    assertThat(acks.events).isEmpty();
-    assertThat(energy.events).as("past the 3 s idleness, not past the 15 s startup").isEmpty();
+    assertThat(acks.read(-5_000L).emit()).isEmpty();
+    assertThat(energy.emit()).as("past the 3 s idleness, not past the 15 s startup").isEmpty();
     clock.advanceTime(Duration.ofSeconds(11));
-    gAcks.onPeriodicEmit(acks);
-    gEnergy.onPeriodicEmit(energy);
-    assertThat(acks.events).containsExactly("idle");
-    assertThat(energy.events).containsExactly("idle");
+    assertThat(acks.emit()).containsExactly("idle");
+    assertThat(energy.emit()).containsExactly("idle");
   }
 
   /**
@@ -133,25 +123,18 @@ class SourceWatermarksTest {
    */
   @Test
   void records_that_drive_but_are_not_the_main_flow_do_not_end_the_readers_start() {
-    Output events = new Output();
-    Output energy = new Output();
-    WatermarkGenerator<Long> gEvents = strategy.createWatermarkGenerator(context);
-    WatermarkGenerator<Long> gEnergy = strategy.createWatermarkGenerator(context);
-    gEvents.onEvent(60_001L, 60_001L, events);
-    gEvents.onPeriodicEmit(events);
-    gEnergy.onPeriodicEmit(energy);
+    Partition events = new Partition();
+    Partition energy = new Partition();
+    events.read(60_001L).emit();
+    energy.emit();
     clock.advanceTime(Duration.ofSeconds(4));
-    gEvents.onPeriodicEmit(events);
-    gEnergy.onPeriodicEmit(energy);
-    assertThat(events.events).as("the event's partition holds its watermark: not idle before the reader's start either")
+    assertThat(events.emit()).as("the event's partition holds its watermark: not idle before the reader's start either")
         .containsExactly("wm 55000", "wm 55000");
-    assertThat(energy.events).as("past the 3 s idleness, not past the 15 s startup").isEmpty();
+    assertThat(energy.emit()).as("past the 3 s idleness, not past the 15 s startup").isEmpty();
 
     // the energy arrives at 10 s: the reader has started, and the energy partition follows it
     clock.advanceTime(Duration.ofSeconds(6));
-    gEnergy.onEvent(600_000L, 600_000L, energy);
-    gEnergy.onPeriodicEmit(energy);
-    assertThat(energy.events).containsExactly("wm 594999");
+    assertThat(energy.read(600_000L).emit()).containsExactly("wm 594999");
   }
 
   static final class Output implements WatermarkOutput {
