@@ -23,31 +23,24 @@ public final class SenmlCodec {
   public static final int SENML_JSON = 110;
   public static final int SENML_CBOR = 112;
 
-  /** The SenML fields Onder reads, by index; RFC 8428 section 6 gives the CBOR label of each. */
+  /**
+   * The SenML fields, by index, in the order of RFC 8428's table (section 6): the base fields take CBOR labels -1 to
+   * -6, the others 0 to 8.
+   */
   private static final String[] FIELDS = {"bver", "bn", "bt", "bu", "bv", "bs", "n", "u", "v", "vs", "vb", "s", "t", "ut", "vd"};
   private static final int BVER = 0, BN = 1, BT = 2, BU = 3, BV = 4, BS = 5, N = 6, U = 7, V = 8, VS = 9, VB = 10, S = 11, T = 12,
       VD = 14;
   /** Fields below this index are base fields. */
   private static final int FIRST_RECORD_FIELD = N;
+  /** A field's index by its JSON name; by its CBOR label or its name (a text label is read as in JSON). */
+  private static final Map<String, Integer> JSON_FIELD = new java.util.HashMap<>(), CBOR_FIELD = new java.util.HashMap<>();
 
-  /** The index of a JSON field name, or -1 for another field. */
-  private static int jsonField(String name) {
-    return switch (name) {
-      case "bver" -> BVER; case "bn" -> BN; case "bt" -> BT; case "bu" -> BU; case "bv" -> BV; case "bs" -> BS;
-      case "n" -> N; case "u" -> U; case "v" -> V; case "vs" -> VS; case "vb" -> VB; case "s" -> S; case "t" -> T;
-      case "ut" -> 13; case "vd" -> VD;
-      default -> -1;
-    };
-  }
-
-  /** The index of a CBOR label (RFC 8428 section 6: integers; a text label is read as in JSON), or -1. */
-  private static int cborField(String label) {
-    return switch (label) {
-      case "-1" -> BVER; case "-2" -> BN; case "-3" -> BT; case "-4" -> BU; case "-5" -> BV; case "-6" -> BS;
-      case "0" -> N; case "1" -> U; case "2" -> V; case "3" -> VS; case "4" -> VB; case "5" -> S; case "6" -> T;
-      case "7" -> 13; case "8" -> VD;
-      default -> jsonField(label);
-    };
+  static {
+    for (int i = 0; i < FIELDS.length; i++) {
+      JSON_FIELD.put(FIELDS[i], i);
+      CBOR_FIELD.put(FIELDS[i], i);
+      CBOR_FIELD.put(Integer.toString(i < FIRST_RECORD_FIELD ? -(i + 1) : i - FIRST_RECORD_FIELD), i);
+    }
   }
 
   /** RFC 8428 section 4.5.1: {@code [A-Za-z0-9][A-Za-z0-9\-:./_]*}. */
@@ -122,8 +115,8 @@ public final class SenmlCodec {
       String notUnderstood = null;
       for (Iterator<Map.Entry<String, JsonNode>> it = raw.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        int k = isCbor ? cborField(e.getKey()) : jsonField(e.getKey());
-        if (k < 0) {
+        Integer k = (isCbor ? CBOR_FIELD : JSON_FIELD).get(e.getKey());
+        if (k == null) {
           // an unknown field is ignored unless its name says it must be understood (RFC 8428 section 4.4)
           if (notUnderstood == null && e.getKey().endsWith("_")) notUnderstood = e.getKey();
           recordFields = true;
