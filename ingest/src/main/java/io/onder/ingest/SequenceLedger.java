@@ -53,24 +53,24 @@ public final class SequenceLedger {
       return (acked[bit >>> 6] & (1L << bit)) != 0;
     }
 
-    void ack(long seq, int window) {
-      if (seq > highest) {
-        if (seq - highest >= ring()) {
-          java.util.Arrays.fill(acked, 0L);
-        } else {
-          for (long s = highest + 1; s < seq; s++) clear(s);
-        }
-        clear(seq);
+    /** Marks {@code seq} acknowledged; true if it is the new highest. */
+    boolean ack(long seq, int window) {
+      boolean highestNow = seq > highest;
+      if (highestNow) {
+        if (seq - highest >= ring()) java.util.Arrays.fill(acked, 0L);
+        else for (long s = highest + 1; s < seq; s++) flip(s, false); // their bits held seqs now below the ring
+        highest = seq;
       } else if (seq <= highest - window) {
-        return; // fell out of the window while on its way to Kafka: a repeat of it is refused as old anyway
+        return false; // fell out of the window while on its way to Kafka: a repeat of it is refused as old anyway
       }
-      int bit = (int) Math.floorMod(seq, (long) ring());
-      acked[bit >>> 6] |= 1L << bit;
+      flip(seq, true);
+      return highestNow;
     }
 
-    private void clear(long seq) {
+    private void flip(long seq, boolean on) {
       int bit = (int) Math.floorMod(seq, (long) ring());
-      acked[bit >>> 6] &= ~(1L << bit);
+      if (on) acked[bit >>> 6] |= 1L << bit;
+      else acked[bit >>> 6] &= ~(1L << bit);
     }
   }
 
@@ -106,9 +106,7 @@ public final class SequenceLedger {
     synchronized (s) {
       for (Reading r : fresh) {
         s.pending.remove(r.seq());
-        s.ack(r.seq(), window);
-        if (r.seq() > s.highest) {
-          s.highest = r.seq();
+        if (s.ack(r.seq(), window)) {
           if (r.importMilliWh() != null || r.meterReset()) s.importAtHighest = r.importMilliWh();
           if (r.exportMilliWh() != null || r.meterReset()) s.exportAtHighest = r.exportMilliWh();
         }
