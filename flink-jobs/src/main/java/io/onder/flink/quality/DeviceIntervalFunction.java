@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -30,6 +31,7 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
   private transient Intervals intervals;
 
   public DeviceIntervalFunction(long intervalMillis, long idleTimeoutMillis) {
+    if (idleTimeoutMillis < intervalMillis) throw new IllegalArgumentException("the idle timeout is shorter than an interval");
     this.intervalMillis = intervalMillis;
     this.idleTimeoutMillis = idleTimeoutMillis;
   }
@@ -62,9 +64,23 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
     // next watermark arrives, which on a quiet or idle source can be long after.
     closeReady(s, e, ctx.timerService().currentWatermark(), ctx.getCurrentKey(), out);
     s.store(e);
-    state.update(s);
     ctx.timerService().registerEventTimeTimer(intervals.endOf(t));
-    ctx.timerService().registerEventTimeTimer(t + idleTimeoutMillis);
+    moveIdleTimer(s, t, ctx.timerService());
+    state.update(s);
+  }
+
+  /**
+   * Keeps one idle timer per device, at the end of the interval in which the device has been silent for the idle
+   * timeout since its latest reading. A timer per reading would pile up (a week's worth of readings per device, all
+   * in the timer heap and in every checkpoint); moving the one timer costs a delete and a register once per interval.
+   */
+  private void moveIdleTimer(TimelineState s, long t, TimerService timers) {
+    long at = intervals.endOf(t + idleTimeoutMillis);
+    if (at <= s.idleTimer) return;
+    // An earlier idle timer at or before this reading's interval end may coincide with an interval timer: keep it.
+    if (s.idleTimer > intervals.endOf(t)) timers.deleteEventTimeTimer(s.idleTimer);
+    timers.registerEventTimeTimer(at);
+    s.idleTimer = at;
   }
 
   /** Emits every interval whose end the watermark has passed and readings bracket, in order; false if none. */

@@ -26,6 +26,8 @@ public class TimelineState {
   public long nextInterval = Long.MIN_VALUE;
   /** Whether an interval was emitted: until then an earlier reading may still move the first interval back. */
   public boolean emittedAny;
+  /** When the device's one idle timer fires; Long.MIN_VALUE while none is set. */
+  public long idleTimer = Long.MIN_VALUE;
   public String lastSource = "UNKNOWN";
   public double lastSoc = Double.NaN;
 

@@ -134,7 +134,25 @@ class DeviceIntervalFunctionTest {
     send(reading("d1", 2, T0 + MIN, 1_000, 0));
     h.processWatermark(new Watermark(T0 + MIN));
     assertThat(h.numKeyedStateEntries()).isPositive();
-    h.processWatermark(new Watermark(T0 + MIN + IDLE));
+    // silent for the idle timeout since its last reading at T0 + MIN: cleared by the end of the interval that starts then
+    h.processWatermark(new Watermark(T0 + MIN + IDLE - 1));
+    assertThat(h.numKeyedStateEntries()).isPositive();
+    h.processWatermark(new Watermark(T0 + MIN + IDLE + MIN));
+    assertThat(h.numKeyedStateEntries()).isZero();
+    assertThat(h.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void a_device_keeps_one_idle_timer_however_many_readings_it_sends() throws Exception {
+    // a reading every 5 s for 10 minutes, in order, then one late reading: the timers are the open intervals' ends
+    // (the last reading's and the one before it, not yet passed by a watermark) and one idle timer
+    for (int i = 0; i <= 120; i++) send(reading("d1", i, T0 + i * 5_000L, i * 100L, 0));
+    send(reading("d1", 500, T0 + 2_500, 50, 0));
+    assertThat(h.numEventTimeTimers()).as("interval ends T0+1..T0+11 min and one idle timer").isEqualTo(11 + 1);
+    h.processWatermark(new Watermark(T0 + 10 * MIN));
+    assertThat(h.numEventTimeTimers()).isEqualTo(1 + 1);
+    // the idle timer still clears the device: silent for the timeout after its last reading at T0 + 10 min
+    h.processWatermark(new Watermark(T0 + 11 * MIN + IDLE));
     assertThat(h.numKeyedStateEntries()).isZero();
     assertThat(h.numEventTimeTimers()).isZero();
   }
