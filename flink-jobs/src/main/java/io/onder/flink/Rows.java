@@ -57,6 +57,11 @@ public final class Rows {
       return new Object[] {e.getAccount(), e.getSettlementPeriod(), e.getEntryId(), e.getAccountKind().name(), e.getDeviceId(),
           e.getReason().name(), e.getAmount(), e.getEnergyMilliWh(), e.getIntervalStart(), e.getRulebookVersion()};
     }
+
+    @Override
+    public Object partition(RewardEntry e) {
+      return e.getAccount() + "|" + e.getSettlementPeriod();
+    }
   };
 
   /** One row per payee of a batch: what the ledger owes it in total, as of that batch. */

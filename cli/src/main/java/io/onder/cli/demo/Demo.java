@@ -257,11 +257,33 @@ public final class Demo {
       if (gateway != null) gateway.close();
       if (!s.keep()) {
         PipelineRun.cancel(rest, jobIds);
+        dropRun();
         if (!wasUp) {
           step("stopping the stack (use --keep to leave it up)");
           stack.down(msg -> out.println("  " + msg));
         }
       }
+    }
+  }
+
+  /**
+   * Drops the run's keyspace and topics (without --keep; the report stays): each run makes its own, and a stack kept
+   * across many runs would otherwise carry every earlier run's tables, whose metrics alone filled Cassandra's heap here
+   * after forty runs.
+   */
+  private void dropRun() {
+    step("dropping the run's keyspace " + keyspace + " and topics " + prefix + "* (use --keep to leave them)");
+    try (CqlSession session = stack.cassandra().session(null)) {
+      session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
+    } catch (RuntimeException e) {
+      out.println("  could not drop keyspace " + keyspace + ": " + e.getMessage());
+    }
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(stack.kafka().adminProperties())) {
+      List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix)).sorted().toList();
+      if (!topics.isEmpty()) admin.deleteTopics(topics).all().get();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+      out.println("  could not delete topics " + prefix + "*: " + e.getMessage());
     }
   }
 

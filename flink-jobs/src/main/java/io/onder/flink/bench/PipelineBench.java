@@ -67,7 +67,7 @@ public final class PipelineBench {
     Map<String, String> opts = new HashMap<>();
     for (int i = 0; i + 1 < argv.length; i += 2) opts.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
     opts.putIfAbsent("out-of-orderness-seconds", "1");
-    opts.putIfAbsent("idleness-seconds", "2");
+    boolean idlenessGiven = opts.containsKey("idleness-seconds");
     opts.putIfAbsent("checkpoint-ms", "1000");
     int devices = Integer.parseInt(opts.getOrDefault("devices", "2000"));
     int minutes = 60; // one settlement period: its batch marks the end
@@ -78,8 +78,16 @@ public final class PipelineBench {
     for (String k : List.of("throughput", "devices", "per-minute", "latency-seconds", "latency-per-minute")) base.remove(k);
 
     dropLeftovers(JobArgs.of(base));
-    if (Boolean.parseBoolean(opts.getOrDefault("throughput", "true"))) throughput(base, devices, minutes, perMinute);
-    if (latencySeconds > 0) latency(base, devices, latencySeconds, latencyPerMinute);
+    // Idleness: the throughput run's input is all in Kafka before the jobs start, so no partition needs to go idle; a
+    // short idleness there would let the quality job's output partitions, quiet between two commits of its Kafka
+    // transactions, go idle under load, and the rewards job would set aside as late the energy that follows. The live
+    // latency run has every partition busy, and a short idleness keeps a quiet moment from holding its windows.
+    Map<String, String> t = new HashMap<>(base);
+    if (!idlenessGiven) t.put("idleness-seconds", "60");
+    Map<String, String> l = new HashMap<>(base);
+    if (!idlenessGiven) l.put("idleness-seconds", "2");
+    if (Boolean.parseBoolean(opts.getOrDefault("throughput", "true"))) throughput(t, devices, minutes, perMinute);
+    if (latencySeconds > 0) latency(l, devices, latencySeconds, latencyPerMinute);
     System.exit(0); // the MiniCluster's and the driver's non-daemon threads
   }
 
@@ -105,33 +113,69 @@ public final class PipelineBench {
     System.out.printf("produced %,d readings (%,d devices, %d minutes, %d a minute) in %.1f s%n", n, devices, minutes + 2, perMinute,
         (System.nanoTime() - p0) / 1e9);
     long lastInterval = t0 + (minutes - 1) * MIN;
-    long s0 = System.nanoTime();
+    long wall0 = System.currentTimeMillis();
     JobClient job = null;
     try (CqlSession s = fx.session()) {
       job = fx.start();
-      PreparedStatement feeder = s.prepare("SELECT feeder_id FROM feeder_interval WHERE feeder_id = ? AND day = ? AND interval_start = ?");
-      PreparedStatement ledger = s.prepare("SELECT count(*) FROM ledger WHERE account = ? AND settlement_period = ?");
+      JobClient running = job;
+      waitFor("the jobs to run", 120, () -> running.getJobStatus().get() == org.apache.flink.api.common.JobStatus.RUNNING);
+      long runningAt = System.currentTimeMillis();
+      PreparedStatement feeder = s.prepare("SELECT writetime(net_w) FROM feeder_interval WHERE feeder_id = ? AND day = ? AND interval_start = ?");
+      PreparedStatement ledger = s.prepare("SELECT writetime(amount) FROM ledger WHERE account = ? AND settlement_period = ?");
       long period = lastInterval / 3_600_000L;
       waitFor("the first interval's row", 300, () -> s.execute(feeder.bind("F0", Days.of(t0), Instant.ofEpochMilli(t0))).one() != null);
-      long firstRow = System.nanoTime();
-      // the last interval's rows: every feeder's, and the ledger of the market account for the last period grown to its final size
-      waitFor("every feeder's last interval row", 900, () -> {
-        for (int f = 0; f < FEEDERS; f++) if (s.execute(feeder.bind("F" + f, Days.of(lastInterval), Instant.ofEpochMilli(lastInterval))).one() == null) return false;
-        return true;
-      });
       // the settlement batch of the hour: the rewards job has passed every ledger line of it (and the owed rows follow it)
-      PreparedStatement owed = s.prepare("SELECT settlement_period FROM owed WHERE owner_address = ?");
+      PreparedStatement owed = s.prepare("SELECT settlement_period, writetime(cumulative_amount) FROM owed WHERE owner_address = ?");
       waitFor("the hour's settlement batch", 900, () -> {
         Row row = s.execute(owed.bind(DSO)).one();
         return row != null && row.getLong(0) >= period;
       });
-      long[] last = {s.execute(ledger.bind("market:onder-flex", period)).one().getLong(0)};
-      double secs = (System.nanoTime() - s0) / 1e9;
-      double steady = (System.nanoTime() - firstRow) / 1e9;
+      // the last interval's rows: every feeder's
+      waitFor("every feeder's last interval row", 900, () -> {
+        for (int f = 0; f < FEEDERS; f++) if (s.execute(feeder.bind("F" + f, Days.of(lastInterval), Instant.ofEpochMilli(lastInterval))).one() == null) return false;
+        return true;
+      });
+      // The ledger's own sink may still be writing the hour's last lines: wait until the market account's lines of the
+      // period stop growing for 3 s, then take the time each row was written (its writetime), not the time of this check.
+      long[] lines = {-1};
+      long[] grewAt = {System.nanoTime()};
+      waitFor("the hour's ledger lines in Cassandra", 300, () -> {
+        long n2 = 0;
+        for (Row row : s.execute(ledger.bind("market:onder-flex", period))) n2++;
+        if (n2 != lines[0]) {
+          lines[0] = n2;
+          grewAt[0] = System.nanoTime();
+        }
+        return System.nanoTime() - grewAt[0] >= 3_000_000_000L;
+      }, 500);
+      long first = Long.MAX_VALUE, last = 0;
+      for (int f = 0; f < FEEDERS; f++) {
+        first = Math.min(first, s.execute(feeder.bind("F" + f, Days.of(t0), Instant.ofEpochMilli(t0))).one().getLong(0) / 1_000);
+        last = Math.max(last, s.execute(feeder.bind("F" + f, Days.of(lastInterval), Instant.ofEpochMilli(lastInterval))).one().getLong(0) / 1_000);
+      }
+      for (Row row : s.execute(ledger.bind("market:onder-flex", period))) last = Math.max(last, row.getLong(0) / 1_000);
+      last = Math.max(last, s.execute(owed.bind(DSO)).one().getLong(1) / 1_000);
+      // every device's every interval of the hour must be there: a run that set data aside as late did less work
+      PreparedStatement rowsOf = s.prepare("SELECT count(*) FROM device_interval WHERE device_id = ? AND day = ? AND interval_start >= ? AND interval_start <= ?");
+      long deviceRows = 0;
+      for (int d = 0; d < devices; d++) {
+        for (long day = Days.of(t0); day <= Days.of(lastInterval); day++) {
+          deviceRows += s.execute(rowsOf.bind(fx.ids[d], (int) day, Instant.ofEpochMilli(t0), Instant.ofEpochMilli(lastInterval))).one().getLong(0);
+        }
+      }
+      if (deviceRows != (long) devices * minutes) {
+        throw new IllegalStateException("only " + deviceRows + " of " + (long) devices * minutes + " device-interval rows of the hour were written");
+      }
+      double secs = (last - wall0) / 1e3;
+      double steady = (last - first) / 1e3;
+      // between the first interval row and the last, the jobs wrote the rows of every minute after the first
+      long steadyReadings = n * (minutes - 1) / (minutes + 2);
       System.out.printf("THROUGHPUT: %,d readings from Kafka to Cassandra (quality + rewards, parallelism 2) in %.1f s = %,.0f readings/s"
-          + " (job start-up included; %,d device-interval rows, ledger of the market account %,d lines)%n",
-          n, secs, n / secs, (long) devices * minutes, last[0]);
-      System.out.printf("  from the first interval row to the last: %.1f s = %,.0f readings/s%n", steady, n / steady);
+          + " (job start-up included; %,d device-interval rows, ledger of the market account %,d lines in the hour)%n",
+          n, secs, n / secs, (long) devices * minutes, lines[0]);
+      System.out.printf("  job start-up: submission to running %.1f s, to the first interval row %.1f s; from the first interval row to the last row: %.1f s"
+          + " = %,.0f readings/s (the %,d readings of the %d minutes after the first)%n",
+          (runningAt - wall0) / 1e3, (first - wall0) / 1e3, steady, steadyReadings / steady, steadyReadings, minutes - 1);
     } finally {
       if (job != null) job.cancel().get();
       fx.drop();
@@ -380,10 +424,14 @@ public final class PipelineBench {
   }
 
   static void waitFor(String what, int seconds, Check c) throws Exception {
+    waitFor(what, seconds, c, 100);
+  }
+
+  static void waitFor(String what, int seconds, Check c, long pollMillis) throws Exception {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     while (!c.ok()) {
       if (System.nanoTime() > deadline) throw new IllegalStateException("timed out after " + seconds + " s waiting for " + what);
-      sleep(100);
+      sleep(pollMillis);
     }
   }
 

@@ -2,15 +2,23 @@ package io.onder.flink.io;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -20,6 +28,12 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * flight, retries with backoff, and a flush at every checkpoint so a checkpoint never completes before its rows are
  * written. Rows must be idempotent upserts (keys derived from the data), so a replay after a restart writes the
  * same rows again and never duplicates: at-least-once delivery with idempotent writes is exactly-once in effect.
+ *
+ * <p>A mapper that names each row's partition ({@link RowMapper#partition}) has its rows of one partition written
+ * together, as an unlogged batch of up to {@link #BATCH_ROWS} rows: one request and one mutation for Cassandra
+ * instead of one per row (a ledger account's period gets a line per reward). A partial batch waits at most
+ * {@link #LINGER_MILLIS}, and a checkpoint writes every waiting row first. Rows of different partitions are never
+ * batched together: such a batch would make one node coordinate writes to others.
  */
 public final class CassandraSink<T> implements Sink<T> {
   private static final long serialVersionUID = 1L;
@@ -29,7 +43,17 @@ public final class CassandraSink<T> implements Sink<T> {
     String cql(String keyspace);
 
     Object[] values(T record);
+
+    /** The row's partition, equal for rows Cassandra stores together; null (the default) writes rows one by one. */
+    default Object partition(T record) {
+      return null;
+    }
   }
+
+  /** Rows of one partition in one unlogged batch, at most (about 200 bytes a ledger line: under Cassandra's 5 KiB warning). */
+  static final int BATCH_ROWS = 24;
+  /** How long a partial batch waits for more rows of its partition. */
+  static final long LINGER_MILLIS = 100;
 
   private final String contactPoint;
   private final String keyspace;
@@ -51,7 +75,7 @@ public final class CassandraSink<T> implements Sink<T> {
 
   @Override
   public SinkWriter<T> createWriter(WriterInitContext context) {
-    return new Writer<>(this);
+    return new Writer<>(this, context.getProcessingTimeService());
   }
 
   static final class Writer<T> implements SinkWriter<T> {
@@ -61,9 +85,14 @@ public final class CassandraSink<T> implements Sink<T> {
     private final Semaphore permits;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong written = new AtomicLong();
+    private final ProcessingTimeService time;
+    /** Rows waiting for more of their partition, in arrival order of the partitions (touched by the task thread only). */
+    private final Map<Object, List<BoundStatement>> waiting = new LinkedHashMap<>();
+    private boolean lingerSet;
 
-    Writer(CassandraSink<T> spec) {
+    Writer(CassandraSink<T> spec, ProcessingTimeService time) {
       this.spec = spec;
+      this.time = time;
       this.session = CassandraSessions.open(spec.contactPoint, spec.keyspace);
       this.statement = session.prepare(spec.mapper.cql(spec.keyspace));
       this.permits = new Semaphore(spec.maxInFlight);
@@ -72,19 +101,51 @@ public final class CassandraSink<T> implements Sink<T> {
     @Override
     public void write(T element, Context context) throws IOException, InterruptedException {
       rethrow();
-      permits.acquire();
-      send(statement.bind(spec.mapper.values(element)), 1);
+      BoundStatement row = statement.bind(spec.mapper.values(element)).setIdempotent(true);
+      Object partition = spec.mapper.partition(element);
+      if (partition == null) {
+        permits.acquire();
+        send(row, 1, 1);
+        return;
+      }
+      List<BoundStatement> rows = waiting.computeIfAbsent(partition, k -> new ArrayList<>());
+      rows.add(row);
+      if (rows.size() >= BATCH_ROWS) {
+        waiting.remove(partition);
+        sendBatch(rows);
+      } else if (!lingerSet) {
+        lingerSet = true;
+        time.registerTimer(time.getCurrentProcessingTime() + LINGER_MILLIS, t -> {
+          lingerSet = false;
+          sendWaiting();
+        });
+      }
     }
 
-    private void send(BoundStatement bound, int attempt) {
-      CompletionStage<AsyncResultSet> f = session.executeAsync(bound.setIdempotent(true));
+    private void sendWaiting() throws InterruptedException {
+      List<List<BoundStatement>> all = new ArrayList<>(waiting.values());
+      waiting.clear();
+      for (List<BoundStatement> rows : all) sendBatch(rows);
+    }
+
+    private void sendBatch(List<BoundStatement> rows) throws InterruptedException {
+      permits.acquire();
+      if (rows.size() == 1) {
+        send(rows.get(0), 1, 1);
+      } else {
+        send(BatchStatement.newInstance(DefaultBatchType.UNLOGGED, rows.toArray(new BoundStatement[0])).setIdempotent(true), rows.size(), 1);
+      }
+    }
+
+    private void send(Statement<?> request, int rows, int attempt) {
+      CompletionStage<AsyncResultSet> f = session.executeAsync(request);
       f.whenComplete((rs, err) -> {
         if (err == null) {
-          written.incrementAndGet();
+          written.addAndGet(rows);
           permits.release();
         } else if (attempt < spec.maxAttempts) {
           long backoff = Math.min(2000, 50L << attempt);
-          java.util.concurrent.CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(() -> send(bound, attempt + 1));
+          java.util.concurrent.CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(() -> send(request, rows, attempt + 1));
         } else {
           failure.compareAndSet(null, err);
           permits.release();
@@ -95,6 +156,7 @@ public final class CassandraSink<T> implements Sink<T> {
     /** Waits for every write in flight: called before each checkpoint and at the end of input. */
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
+      sendWaiting();
       permits.acquire(spec.maxInFlight);
       permits.release(spec.maxInFlight);
       rethrow();
