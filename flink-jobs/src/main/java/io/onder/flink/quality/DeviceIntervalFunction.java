@@ -38,7 +38,7 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
 
   @Override
   public void open(OpenContext ctx) {
-    state = getRuntimeContext().getState(new ValueStateDescriptor<>("timeline", TimelineState.class));
+    state = getRuntimeContext().getState(new ValueStateDescriptor<>("device-timeline", TimelineState.Serializer.INSTANCE));
     intervals = new Intervals(intervalMillis);
   }
 
@@ -47,7 +47,7 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
     TimelineState s = state.value();
     if (s == null) s = new TimelineState();
     long t = r.getTime().toEpochMilli();
-    IntervalEnergy e = s.toEnergy();
+    IntervalEnergy e = s.energy;
     RegisterTimeline.Accept a = e.accept(new Reading(r.getSeq(), t, r.getImportMilliWh(), r.getExportMilliWh(), r.getMeterReset()));
     if (a == RegisterTimeline.Accept.DUPLICATE) return;
     if (a == RegisterTimeline.Accept.TOO_LATE) {
@@ -63,7 +63,6 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
     // close them now. A timer cannot do it sooner: one registered at or behind the watermark fires only when the
     // next watermark arrives, which on a quiet or idle source can be long after.
     closeReady(s, e, ctx.timerService().currentWatermark(), ctx.getCurrentKey(), out);
-    s.store(e);
     ctx.timerService().registerEventTimeTimer(intervals.endOf(t));
     moveIdleTimer(s, t, ctx.timerService());
     state.update(s);
@@ -104,12 +103,9 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceEnergy> out) throws Exception {
     TimelineState s = state.value();
     if (s == null) return;
-    IntervalEnergy e = s.toEnergy();
     long watermark = ctx.timerService().currentWatermark();
-    if (closeReady(s, e, watermark, ctx.getCurrentKey(), out)) s.store(e);
-    long last = Math.max(s.importTime.length > 0 ? s.importTime[s.importTime.length - 1] : Long.MIN_VALUE,
-        s.exportTime.length > 0 ? s.exportTime[s.exportTime.length - 1] : Long.MIN_VALUE);
-    if (watermark >= last + idleTimeoutMillis) {
+    closeReady(s, s.energy, watermark, ctx.getCurrentKey(), out);
+    if (watermark >= s.lastReadingMillis() + idleTimeoutMillis) {
       state.clear(); // silent device: nothing more can be emitted until it reports again
     } else {
       state.update(s);

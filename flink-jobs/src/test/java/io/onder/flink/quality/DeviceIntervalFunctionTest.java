@@ -156,4 +156,20 @@ class DeviceIntervalFunctionTest {
     assertThat(h.numKeyedStateEntries()).isZero();
     assertThat(h.numEventTimeTimers()).isZero();
   }
+
+  @Test
+  void a_restored_operator_carries_on_with_the_timelines_it_had() throws Exception {
+    for (int i = 0; i <= 3; i++) send(reading("d1", i, T0 + i * 20_000L, i * 1_000L, 0));
+    var snapshot = h.snapshot(1, T0 + MIN);
+    h.close();
+    h = new KeyedOneInputStreamOperatorTestHarness<>(new org.apache.flink.streaming.api.operators.KeyedProcessOperator<>(
+        new DeviceIntervalFunction(MIN, IDLE)), DeviceReading::getDeviceId, Types.STRING);
+    h.initializeState(snapshot);
+    h.open();
+    // the readings before the snapshot and one after bracket 00:00-02:00: 1,000 mWh every 20 s
+    send(reading("d1", 6, T0 + 120_000, 6_000, 0));
+    h.processWatermark(new Watermark(T0 + 2 * MIN));
+    assertThat(out()).extracting(e -> e.importMilliWh).containsExactly(3_000L, 3_000L);
+    assertThat(h.numEventTimeTimers()).as("the interval timers and the idle timer came back").isPositive();
+  }
 }
