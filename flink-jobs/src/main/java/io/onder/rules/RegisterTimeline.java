@@ -26,6 +26,8 @@ public final class RegisterTimeline {
 
     private final ArrayList<Point> points;
     private boolean pruned;
+    /** At least the highest sequence number kept: a reading above it cannot repeat one (no scan of the points). */
+    private long maxSeq = Long.MIN_VALUE;
 
     public RegisterTimeline() {
         this.points = new ArrayList<>();
@@ -36,6 +38,7 @@ public final class RegisterTimeline {
         RegisterTimeline t = new RegisterTimeline();
         t.points.addAll(points);
         t.pruned = pruned;
+        for (Point p : points) t.maxSeq = Math.max(t.maxSeq, p.seq());
         return t;
     }
 
@@ -58,15 +61,19 @@ public final class RegisterTimeline {
             if (seq <= existing.seq()) return Accept.DUPLICATE;
             if (i == 0 && pruned) return Accept.TOO_LATE;
             points.set(i, new Point(timeMillis, seq, raw, reset, 0));
+            maxSeq = Math.max(maxSeq, seq);
             recomputeFrom(i);
             return Accept.ACCEPTED;
         }
         int at = -i - 1;
         if (at == 0 && pruned) return Accept.TOO_LATE;
-        for (Point p : points) {
-            if (p.seq() == seq) return Accept.DUPLICATE;
+        if (seq <= maxSeq) {
+            for (Point p : points) {
+                if (p.seq() == seq) return Accept.DUPLICATE;
+            }
         }
         points.add(at, new Point(timeMillis, seq, raw, reset, 0));
+        maxSeq = Math.max(maxSeq, seq);
         recomputeFrom(at);
         return Accept.ACCEPTED;
     }
