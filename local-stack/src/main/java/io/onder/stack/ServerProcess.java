@@ -19,6 +19,13 @@ import java.util.concurrent.TimeUnit;
  * signalled.
  */
 public final class ServerProcess {
+  /**
+   * The processes this JVM started, by pid file: ours by construction, whatever /proc says of their command line at
+   * the moment (just after the fork and during exec it can be the launcher's, or unreadable). Taking such a moment for
+   * a stranger deleted the pid file of a server that went on to start fine, and the next start collided with it.
+   */
+  private static final Map<Path, ProcessHandle> SPAWNED = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final String name;
   private final Path dir;
   private final String marker;
@@ -57,7 +64,10 @@ public final class ServerProcess {
       deleteQuietly(pf);
       return Optional.empty();
     }
-    Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(this::isOurs);
+    ProcessHandle spawned = SPAWNED.get(pf.toAbsolutePath());
+    Optional<ProcessHandle> h = spawned != null && spawned.pid() == pid
+        ? Optional.of(spawned).filter(ProcessHandle::isAlive)
+        : ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(this::isOurs);
     if (h.isEmpty()) deleteQuietly(pf);
     return h;
   }
@@ -83,6 +93,7 @@ public final class ServerProcess {
       pb.environment().putAll(env);
       Process p = pb.start();
       Files.writeString(pidFile(), Long.toString(p.pid()));
+      SPAWNED.put(pidFile().toAbsolutePath(), p.toHandle());
       awaitExec(p.toHandle());
       return p.toHandle();
     } catch (IOException e) {
@@ -91,10 +102,10 @@ public final class ServerProcess {
   }
 
   /**
-   * Waits until the new process shows its own command line. Just after the fork, /proc/PID/cmdline can still be the
-   * launcher's (the JDK's spawn helper), and {@link #running()} would take the process for a stranger and delete its
-   * pid file, losing a server that then starts fine. Bounded: a command that never names its marker or dir is
-   * trusted after the deadline, as before.
+   * Waits until the new process shows its own command line, for another JVM reading the pid file right after the start
+   * ({@code bin/onder stack status}): just after the fork, /proc/PID/cmdline can still be the launcher's (the JDK's
+   * spawn helper), and that JVM would take the process for a stranger. Bounded: a command that never names its marker
+   * or dir is trusted after the deadline.
    */
   private void awaitExec(ProcessHandle h) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -50,8 +50,8 @@ public final class CassandraSink<T> implements Sink<T> {
     }
   }
 
-  /** Rows of one partition in one unlogged batch, at most (about 200 bytes a ledger line: under Cassandra's 5 KiB warning). */
-  static final int BATCH_ROWS = 24;
+  /** Rows of one partition in one unlogged batch, at most (a ledger line is 200-300 bytes: well under Cassandra's 5 KiB warning). */
+  static final int BATCH_ROWS = 16;
   /** How long a partial batch waits for more rows of its partition. */
   static final long LINGER_MILLIS = 100;
 
