@@ -38,6 +38,8 @@ public final class BadInputCorpus {
     raw(c, "trailing garbage", 110, "[{\"n\":\"seq\",\"v\":1},{\"n\":\"power\",\"u\":\"W\",\"v\":1}] x", bad);
     raw(c, "two packs", 110, "[{\"n\":\"seq\",\"v\":1}][{\"n\":\"seq\",\"v\":2}]", bad);
     raw(c, "duplicate key", 110, "[{\"n\":\"seq\",\"v\":1,\"v\":2}]", bad);
+    raw(c, "duplicate unknown key", 110, "[{\"n\":\"seq\",\"v\":1,\"x\":1,\"x\":2}]", bad);
+    raw(c, "duplicate base key", 110, "[{\"bn\":\"a\",\"bn\":\"b\",\"n\":\"seq\",\"v\":1}]", bad);
     raw(c, "single quotes", 110, "[{'n':'seq','v':1}]", bad);
     raw(c, "trailing comma", 110, "[{\"n\":\"seq\",\"v\":1},]", bad);
     raw(c, "unquoted key", 110, "[{n:\"seq\",v:1}]", bad);
@@ -179,6 +181,9 @@ public final class BadInputCorpus {
     c.add(new Case("cbor NaN double", 112, cborValue(new byte[] {(byte) 0xfb, 0x7f, (byte) 0xf8, 0, 0, 0, 0, 0, 0}), bad));
     c.add(new Case("cbor byte string value", 112, cborValue(new byte[] {0x42, 0x01, 0x02}), bad));
     c.add(new Case("cbor undefined value", 112, cborValue(new byte[] {(byte) 0xf7}), bad));
+    // [{0:"seq",2:1,2:2}] and [{0:"seq",2:1,"v":2}]: a label twice, and a label with its text name
+    c.add(new Case("cbor label twice", 112, new byte[] {(byte) 0x81, (byte) 0xa3, 0x00, 0x63, 's', 'e', 'q', 0x02, 0x01, 0x02, 0x02}, bad));
+    c.add(new Case("cbor label and its name", 112, new byte[] {(byte) 0x81, (byte) 0xa3, 0x00, 0x63, 's', 'e', 'q', 0x02, 0x01, 0x61, 'v', 0x02}, bad));
     return c;
   }
 
