@@ -37,6 +37,12 @@ public final class CassandraSchema {
     return applied;
   }
 
+  /** Drops the keyspace and everything in it (a run's own keyspace). */
+  public static void drop(CqlSession session, String keyspace) {
+    if (!KEYSPACE.matcher(keyspace).matches()) throw new IllegalArgumentException("bad keyspace name: " + keyspace);
+    session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
+  }
+
   static List<String> statements(String cql) {
     StringBuilder clean = new StringBuilder();
     for (String line : cql.split("\n")) {

@@ -38,6 +38,16 @@ public final class KafkaTopics {
     }
   }
 
+  /** Deletes every topic whose name starts with the prefix (a run's own topics); returns those deleted. */
+  public static List<String> deleteAll(Properties admin, String prefix) throws Exception {
+    if (prefix.isEmpty()) throw new IllegalArgumentException("an empty prefix would name every topic");
+    try (Admin a = Admin.create(admin)) {
+      List<String> mine = a.listTopics().names().get(10, TimeUnit.SECONDS).stream().filter(t -> t.startsWith(prefix)).sorted().toList();
+      if (!mine.isEmpty()) a.deleteTopics(mine).all().get(30, TimeUnit.SECONDS);
+      return mine;
+    }
+  }
+
   private static boolean everyPartitionLed(Admin a, List<String> names) throws Exception {
     if (!a.listTopics().names().get(10, TimeUnit.SECONDS).containsAll(names)) return false;
     for (var d : a.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values()) {

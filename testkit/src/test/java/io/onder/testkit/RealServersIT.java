@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.onder.schemas.Topics;
+import io.onder.stack.CassandraSchema;
+import io.onder.stack.KafkaTopics;
 import io.onder.stack.LocalStack;
 import io.onder.stack.Server;
 import io.onder.stack.SmokeRun;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -54,6 +57,31 @@ class RealServersIT {
       assertThat(s.execute("SELECT cumulative_amount FROM owed WHERE owner_address = '0xabc'").one()).isNull();
       // the migration bookkeeping says exactly what was applied
       assertThat(s.execute("SELECT name FROM schema_migrations").all()).extracting(row -> row.getString(0)).containsExactlyInAnyOrder("V001__base.cql", "V002__dr.cql", "V003__dr_command_ack.cql");
+    }
+  }
+
+  @Test
+  void a_runs_own_topics_and_keyspace_are_dropped_and_nothing_else(TestKafka mine, TestKafka other, TestCassandra ks, TestCassandra otherKs)
+      throws Exception {
+    mine.topic(Topics.READINGS);
+    String kept = other.topic(Topics.READINGS);
+    List<String> deleted = KafkaTopics.deleteAll(mine.adminProperties(), mine.prefix());
+    assertThat(deleted).hasSize(Topics.definitions().size()).allMatch(t -> t.startsWith(mine.prefix()));
+    try (Admin admin = Admin.create(mine.adminProperties())) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      Set<String> names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+      while (names.stream().anyMatch(t -> t.startsWith(mine.prefix()))) { // deletion completes in the broker's metadata
+        assertThat(System.nanoTime()).as("topics still listed 30 s after deletion").isLessThan(deadline);
+        Thread.sleep(50);
+        names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+      }
+      assertThat(names).contains(kept);
+    }
+    String dropped = ks.keyspace();
+    try (CqlSession s = otherKs.session()) {
+      CassandraSchema.drop(s, dropped);
+      assertThat(s.execute("SELECT keyspace_name FROM system_schema.keyspaces").all()).extracting(r -> r.getString(0))
+          .doesNotContain(dropped).contains(otherKs.keyspace());
     }
   }
 }

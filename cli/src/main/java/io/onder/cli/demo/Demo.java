@@ -274,13 +274,12 @@ public final class Demo {
   private void dropRun() {
     step("dropping the run's keyspace " + keyspace + " and topics " + prefix + "* (use --keep to leave them)");
     try (CqlSession session = stack.cassandra().session(null)) {
-      session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
+      CassandraSchema.drop(session, keyspace);
     } catch (RuntimeException e) {
       out.println("  could not drop keyspace " + keyspace + ": " + e.getMessage());
     }
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(stack.kafka().adminProperties())) {
-      List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix)).sorted().toList();
-      if (!topics.isEmpty()) admin.deleteTopics(topics).all().get();
+    try {
+      KafkaTopics.deleteAll(stack.kafka().adminProperties(), prefix);
     } catch (Exception e) {
       if (e instanceof InterruptedException) Thread.currentThread().interrupt();
       out.println("  could not delete topics " + prefix + "*: " + e.getMessage());

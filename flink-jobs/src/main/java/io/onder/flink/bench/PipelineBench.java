@@ -29,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -284,9 +283,11 @@ public final class PipelineBench {
       m.put("topic-prefix", "bench." + run + ".");
       m.put("keyspace", "bench_" + run);
       Fixture fx = new Fixture(JobArgs.of(m), devices);
-      createTopics(fx.args);
+      // the stack's own definitions, as `bin/onder stack up` applies them: KafkaTopics waits until every partition has a
+      // leader, so the jobs' Kafka sources never start with partitions missing
+      io.onder.stack.KafkaTopics.apply(admin(fx.args), fx.args.topicPrefix());
       try (CqlSession s = root(fx.args)) {
-        createTables(s, fx.args.keyspace());
+        io.onder.stack.CassandraSchema.apply(s, fx.args.keyspace());
       }
       try (CqlSession s = fx.session()) {
         for (int f = 0; f < FEEDERS; f++) {
@@ -348,38 +349,9 @@ public final class PipelineBench {
 
     void drop() throws Exception {
       try (CqlSession s = root(args)) {
-        s.execute("DROP KEYSPACE IF EXISTS " + args.keyspace());
+        io.onder.stack.CassandraSchema.drop(s, args.keyspace());
       }
-      try (Admin a = Admin.create(admin(args))) {
-        List<String> topics = new ArrayList<>();
-        for (var t : Topics.definitions()) topics.add(args.topic(t.name()));
-        a.deleteTopics(topics).all().get();
-      }
-    }
-  }
-
-  /** The CQL migrations of the schemas module, in order (local-stack's CassandraSchema.MIGRATIONS, not on a job's classpath). */
-  static final List<String> MIGRATIONS = List.of("V001__base.cql", "V002__dr.cql", "V003__dr_command_ack.cql");
-
-  static void createTables(CqlSession s, String keyspace) throws Exception {
-    s.execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
-    for (String m : MIGRATIONS) {
-      String cql;
-      try (var in = PipelineBench.class.getResourceAsStream("/onder/cql/" + m)) {
-        cql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("${keyspace}", keyspace);
-      }
-      StringBuilder clean = new StringBuilder();
-      for (String line : cql.split("\n")) if (!line.strip().startsWith("--")) clean.append(line).append('\n');
-      for (String stmt : clean.toString().split(";")) if (!stmt.isBlank()) s.execute(stmt.strip());
-    }
-  }
-
-  static void createTopics(JobArgs a) throws Exception {
-    try (Admin ad = Admin.create(admin(a))) {
-      List<org.apache.kafka.clients.admin.NewTopic> topics = new ArrayList<>();
-      for (var t : Topics.definitions()) topics.add(new org.apache.kafka.clients.admin.NewTopic(a.topic(t.name()), t.partitions(), (short) 1).configs(t.configs()));
-      ad.createTopics(topics).all().get();
-      waitFor("the topics in the broker's metadata", 30, () -> ad.listTopics().names().get().contains(a.topic(Topics.READINGS)));
+      io.onder.stack.KafkaTopics.deleteAll(admin(args), args.topicPrefix());
     }
   }
 
@@ -387,13 +359,10 @@ public final class PipelineBench {
   static void dropLeftovers(JobArgs a) throws Exception {
     try (CqlSession s = root(a)) {
       for (Row r : s.execute("SELECT keyspace_name FROM system_schema.keyspaces")) {
-        if (r.getString(0).startsWith("bench_")) s.execute("DROP KEYSPACE IF EXISTS " + r.getString(0));
+        if (r.getString(0).startsWith("bench_")) io.onder.stack.CassandraSchema.drop(s, r.getString(0));
       }
     }
-    try (Admin ad = Admin.create(admin(a))) {
-      List<String> old = ad.listTopics().names().get().stream().filter(t -> t.startsWith("bench.")).toList();
-      if (!old.isEmpty()) ad.deleteTopics(old).all().get();
-    }
+    io.onder.stack.KafkaTopics.deleteAll(admin(a), "bench.");
   }
 
   static Properties admin(JobArgs a) {

@@ -47,8 +47,7 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
     TimelineState s = state.value();
     if (s == null) s = new TimelineState();
     long t = r.getTime().toEpochMilli();
-    IntervalEnergy e = s.energy;
-    RegisterTimeline.Accept a = e.accept(new Reading(r.getSeq(), t, r.getImportMilliWh(), r.getExportMilliWh(), r.getMeterReset()));
+    RegisterTimeline.Accept a = s.energy.accept(new Reading(r.getSeq(), t, r.getImportMilliWh(), r.getExportMilliWh(), r.getMeterReset()));
     if (a == RegisterTimeline.Accept.DUPLICATE) return;
     if (a == RegisterTimeline.Accept.TOO_LATE) {
       ctx.output(LATE, r);
@@ -62,7 +61,7 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
     // A late reading (its interval already behind the watermark) may bracket intervals that were waiting for it:
     // close them now. A timer cannot do it sooner: one registered at or behind the watermark fires only when the
     // next watermark arrives, which on a quiet or idle source can be long after.
-    closeReady(s, e, ctx.timerService().currentWatermark(), ctx.getCurrentKey(), out);
+    closeReady(s, ctx.timerService().currentWatermark(), ctx.getCurrentKey(), out);
     ctx.timerService().registerEventTimeTimer(intervals.endOf(t));
     moveIdleTimer(s, t, ctx.timerService());
     state.update(s);
@@ -82,8 +81,9 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
     s.idleTimer = at;
   }
 
-  /** Emits every interval whose end the watermark has passed and readings bracket, in order; false if none. */
-  private boolean closeReady(TimelineState s, IntervalEnergy e, long watermark, String device, Collector<DeviceEnergy> out) {
+  /** Emits every interval whose end the watermark has passed and readings bracket, in order. */
+  private void closeReady(TimelineState s, long watermark, String device, Collector<DeviceEnergy> out) {
+    IntervalEnergy e = s.energy;
     boolean emitted = false;
     while (s.nextInterval + intervalMillis <= watermark) {
       Optional<IntervalEnergy.Energy> energy = e.between(s.nextInterval, s.nextInterval + intervalMillis);
@@ -96,7 +96,6 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
       emitted = true;
     }
     if (emitted) e.forgetBefore(s.nextInterval);
-    return emitted;
   }
 
   @Override
@@ -104,7 +103,7 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
     TimelineState s = state.value();
     if (s == null) return;
     long watermark = ctx.timerService().currentWatermark();
-    closeReady(s, s.energy, watermark, ctx.getCurrentKey(), out);
+    closeReady(s, watermark, ctx.getCurrentKey(), out);
     if (watermark >= s.lastReadingMillis() + idleTimeoutMillis) {
       state.clear(); // silent device: nothing more can be emitted until it reports again
     } else {
