@@ -153,6 +153,7 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
 
   @Override
   public void open(OpenContext ctx) {
+    registry.get(); // loaded here, not by the first record: a load takes seconds and would hold that record and every later one
     devices = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-devices", Types.STRING, Types.POJO(DeviceFlexState.class)));
     events = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-events", Types.STRING, Types.POJO(DrEventState.class)));
     commanded = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-commanded", Types.STRING, Types.POJO(EventDeviceState.class)));

@@ -25,6 +25,11 @@ public class RouteToRegion extends ProcessFunction<DrInput, DrInput> {
   }
 
   @Override
+  public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+    registry.get(); // loaded here, not by the first record: a load takes seconds and would hold that record and every later one
+  }
+
+  @Override
   public void processElement(DrInput in, Context ctx, Collector<DrInput> out) {
     if (in.energy != null) {
       in.regionId = in.energy.getRegionId();

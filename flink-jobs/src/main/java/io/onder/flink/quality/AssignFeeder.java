@@ -21,6 +21,7 @@ public class AssignFeeder extends ProcessFunction<DeviceEnergy, DeviceEnergy> {
 
   @Override
   public void open(OpenContext ctx) {
+    registry.get(); // loaded here, not by the first record: a load takes seconds and would hold that record and every later one
     unknown = getRuntimeContext().getMetricGroup().counter("unknownDevices");
   }
 

@@ -67,6 +67,7 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
 
   @Override
   public void open(OpenContext ctx) {
+    registry.get(); // loaded here, not by the first record: a load takes seconds and would hold that record and every later one
     pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING, Types.POJO(DeviceEnergy.class)));
     stocks = getRuntimeContext().getMapState(new MapStateDescriptor<>("battery-stock", Types.STRING, Types.POJO(BatteryStockState.class)));
     Rulebook rules = Rulebooks.load(rulebookVersion);

@@ -56,6 +56,7 @@ public class NetworkFees extends KeyedProcessFunction<String, FeederIntervalStat
 
   @Override
   public void open(OpenContext ctx) {
+    registry.get(); // loaded here, not by the first record: a load takes seconds and would hold that record and every later one
     pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("feeders", Types.STRING, Types.POJO(FeederSnapshot.class)));
     calculator = new RewardCalculator(Rulebooks.load(rulebookVersion));
     late = getRuntimeContext().getMetricGroup().counter("lateFeederState");
