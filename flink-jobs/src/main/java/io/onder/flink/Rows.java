@@ -26,6 +26,22 @@ public final class Rows {
           e.getImportQuality().getClean(), e.getImportQuality().getLocal(), e.getExportQuality().getClean(), e.getExportQuality().getLocal(),
           e.getImportQuality().getStress().name(), e.getImportQuality().getStressLevel(), e.getRevision()};
     }
+
+    /** A device's day: when a watermark closes several of its intervals at once (a backlog, a catch-up), one request. */
+    @Override
+    public Object partition(DeviceIntervalEnergy e) {
+      return e.getDeviceId() + "|" + Days.of(e.getIntervalStart());
+    }
+
+    /**
+     * Short: live, a device has one row per interval and nothing to batch it with, and each millisecond here is one
+     * more between the window's close and the row. The rows a watermark's timers emit together are batched however
+     * short it is: the linger timer runs only after them.
+     */
+    @Override
+    public long lingerMillis() {
+      return 5;
+    }
   };
 
   public static final RowMapper<FeederIntervalState> FEEDER_INTERVAL = new RowMapper<>() {

@@ -31,8 +31,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  *
  * <p>A mapper that names each row's partition ({@link RowMapper#partition}) has its rows of one partition written
  * together, as an unlogged batch of up to {@link #BATCH_ROWS} rows: one request and one mutation for Cassandra
- * instead of one per row (a ledger account's period gets a line per reward). A partial batch waits at most
- * {@link #LINGER_MILLIS}, and a checkpoint writes every waiting row first. Rows of different partitions are never
+ * instead of one per row (a ledger account's period gets a line per reward; a device's day gets a row per interval,
+ * and a backlog closes many of its intervals at once). A partial batch waits at most {@link RowMapper#lingerMillis},
+ * and a checkpoint writes every waiting row first. Rows of different partitions are never
  * batched together: such a batch would make one node coordinate writes to others.
  */
 public final class CassandraSink<T> implements Sink<T> {
@@ -48,11 +49,16 @@ public final class CassandraSink<T> implements Sink<T> {
     default Object partition(T record) {
       return null;
     }
+
+    /** How long a partial batch waits for more rows of its partition. */
+    default long lingerMillis() {
+      return LINGER_MILLIS;
+    }
   }
 
   /** Rows of one partition in one unlogged batch, at most (a ledger line is 200-300 bytes: well under Cassandra's 5 KiB warning). */
   static final int BATCH_ROWS = 16;
-  /** How long a partial batch waits for more rows of its partition. */
+  /** How long a partial batch waits for more rows of its partition, unless its mapper says otherwise. */
   static final long LINGER_MILLIS = 100;
 
   private final String contactPoint;
@@ -115,7 +121,7 @@ public final class CassandraSink<T> implements Sink<T> {
         sendBatch(rows);
       } else if (!lingerSet) {
         lingerSet = true;
-        time.registerTimer(time.getCurrentProcessingTime() + LINGER_MILLIS, t -> {
+        time.registerTimer(time.getCurrentProcessingTime() + spec.mapper.lingerMillis(), t -> {
           lingerSet = false;
           sendWaiting();
         });
