@@ -26,7 +26,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serializer<T>,
   private AvroSerde(Class<T> type, Schema schema) {
     this.type = schema.getFullName();
     SpecificData model = SpecificData.getForClass(type);
-    this.encoder = new BinaryMessageEncoder<>(model, schema);
+    // no copy inside the encoder: serialize copies the bytes out of its thread's buffer once
+    this.encoder = new BinaryMessageEncoder<>(model, schema, false);
     this.decoder = new BinaryMessageDecoder<>(model, schema, new SchemaStore.Cache());
   }
 
