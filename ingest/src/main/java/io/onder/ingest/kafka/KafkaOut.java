@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -61,9 +62,10 @@ public final class KafkaOut implements ReadingSink, AutoCloseable {
   }
 
   /**
-   * Sends a request's readings, a record each; the future completes when Kafka acknowledged every one of them, or
-   * fails with the first error. One callback counts the acknowledgements down: a future per record and their
-   * {@code allOf} cost the producer's I/O thread more than the records themselves in packs.
+   * Sends a request's readings, a record each. The future completes once Kafka has answered for every one of them:
+   * normally if all were acknowledged, with the first error otherwise (never before the last answer, so a request
+   * refused for a failure has nothing of it still in flight). One callback counts the answers down, instead of a
+   * future per record and their {@code allOf}, all completed on the producer's I/O thread.
    */
   @Override
   public CompletableFuture<Void> publish(List<Reading> readings) {
@@ -74,9 +76,13 @@ public final class KafkaOut implements ReadingSink, AutoCloseable {
       return all;
     }
     AtomicInteger left = new AtomicInteger(readings.size());
+    AtomicReference<Exception> failure = new AtomicReference<>();
     Callback acked = (meta, err) -> {
-      if (err != null) all.completeExceptionally(err);
-      else if (left.decrementAndGet() == 0) all.complete(null);
+      if (err != null) failure.compareAndSet(null, err);
+      if (left.decrementAndGet() == 0) {
+        if (failure.get() == null) all.complete(null);
+        else all.completeExceptionally(failure.get());
+      }
     };
     for (Reading r : readings) producer.send(new ProducerRecord<>(readingsTopic, r.deviceId(), READINGS.encode(toAvro(r, now))), acked);
     return all;
