@@ -2,6 +2,8 @@ package io.onder.flink.registry;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import java.io.Serializable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -54,12 +56,50 @@ public final class RegistryHolder implements Serializable {
     this.clock = clock;
   }
 
+  /**
+   * The registry in Cassandra. The holders of one job in one JVM (an operator's every subtask, and every operator
+   * that reads the registry) open together and share a refresh period, so their reloads come due together: they
+   * share one load, one that started at most {@link #SHARED_LOAD_MILLIS} before, instead of a session and a read of
+   * every device each.
+   */
   public static RegistrySource cassandra(String contactPoint, String keyspace) {
-    return () -> {
+    String key = contactPoint + "/" + keyspace;
+    return () -> SharedLoads.load(key, SHARED_LOAD_MILLIS, System::currentTimeMillis, () -> {
       try (CqlSession s = io.onder.flink.io.CassandraSessions.open(contactPoint, keyspace)) {
         return Registry.load(s);
       }
-    };
+    });
+  }
+
+  /** How old a load another holder started may be and still answer for this one. */
+  static final long SHARED_LOAD_MILLIS = 1_000;
+
+  /** Loads in progress or just done, by source: static, so per job (its class loader) and per JVM. */
+  static final class SharedLoads {
+    private record Load(long startedAt, CompletableFuture<Registry> result) {}
+
+    private static final ConcurrentHashMap<String, Load> LOADS = new ConcurrentHashMap<>();
+
+    static Registry load(String key, long maxAgeMillis, LongSupplier clock, java.util.function.Supplier<Registry> loader) {
+      long now = clock.getAsLong();
+      Load mine = new Load(now, new CompletableFuture<>());
+      Load taken = LOADS.compute(key, (k, l) -> l != null && l.startedAt() >= now - maxAgeMillis
+          && !l.result().isCompletedExceptionally() ? l : mine);
+      if (taken == mine) {
+        try {
+          mine.result().complete(loader.get());
+        } catch (RuntimeException e) {
+          mine.result().completeExceptionally(e);
+          LOADS.remove(key, mine);
+          throw e;
+        }
+      }
+      try {
+        return taken.result().join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
   }
 
   public static RegistrySource fixed(Registry r) {

@@ -117,4 +117,54 @@ class RegistryHolderTest {
     }
     assertEquals(3, loads.get());
   }
+
+  @Test
+  void holders_whose_reloads_come_due_together_share_one_load() throws Exception {
+    AtomicLong now = new AtomicLong(10_000);
+    AtomicInteger loads = new AtomicInteger();
+    CountDownLatch inLoad = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Registry loaded = withDevices("d1");
+    java.util.function.Supplier<Registry> slow = () -> {
+      loads.incrementAndGet();
+      inLoad.countDown();
+      try {
+        if (!release.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("not released");
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return loaded;
+    };
+    String key = "shared-" + System.nanoTime();
+    java.util.concurrent.CompletableFuture<Registry> first =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> RegistryHolder.SharedLoads.load(key, 1_000, now::get, slow));
+    assertTrue(inLoad.await(10, TimeUnit.SECONDS));
+    now.addAndGet(999); // a second holder, within the window: it waits for the load in progress instead of its own
+    java.util.concurrent.CompletableFuture<Registry> second =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> RegistryHolder.SharedLoads.load(key, 1_000, now::get, slow));
+    release.countDown();
+    assertSame(loaded, first.get(10, TimeUnit.SECONDS));
+    assertSame(loaded, second.get(10, TimeUnit.SECONDS));
+    assertEquals(1, loads.get());
+
+    now.addAndGet(2); // past the window: a load of its own
+    RegistryHolder.SharedLoads.load(key, 1_000, now::get, slow);
+    assertEquals(2, loads.get());
+  }
+
+  @Test
+  void a_failed_shared_load_is_not_handed_to_the_next_holder() {
+    AtomicLong now = new AtomicLong(10_000);
+    AtomicInteger loads = new AtomicInteger();
+    String key = "failing-" + System.nanoTime();
+    java.util.function.Supplier<Registry> flaky = () -> {
+      if (loads.incrementAndGet() == 1) throw new IllegalStateException("Cassandra unreachable");
+      return withDevices("d1");
+    };
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> RegistryHolder.SharedLoads.load(key, 1_000, now::get, flaky));
+    assertEquals("Cassandra unreachable", e.getMessage());
+    assertNotNull(RegistryHolder.SharedLoads.load(key, 1_000, now::get, flaky).device("d1"), "loaded again at once");
+    assertEquals(2, loads.get());
+  }
 }
