@@ -111,15 +111,21 @@ public final class RegistryHolder implements Serializable {
     Registry r = current;
     if (r == null) return reloadNow();
     long now = clock.getAsLong();
-    if (now - loadedAt > refreshMillis && now >= retryAt) reloadInBackground();
+    // checked before the lock: get() runs per record, and a reload in progress takes a second or more
+    if (!reloading && now - loadedAt > refreshMillis && now >= retryAt) reloadInBackground();
     return r;
   }
 
   /** Looks up by id, reloading at once if the id is unknown and the snapshot is older than min(refresh, 5 s). */
   public <T> T lookup(Function<Registry, T> f) {
     T t = f.apply(get());
-    if (t == null && clock.getAsLong() - loadedAt > Math.min(refreshMillis, 5_000)) t = f.apply(reloadNow());
+    if (t == null && clock.getAsLong() - loadedAt > minReloadGap()) t = f.apply(reloadNow());
     return t;
+  }
+
+  /** The shortest time between two reloads asked for by an unknown id, or after a failed one. */
+  private long minReloadGap() {
+    return Math.min(refreshMillis, 5_000);
   }
 
   private synchronized Registry reloadNow() {
@@ -152,7 +158,7 @@ public final class RegistryHolder implements Serializable {
       try {
         install(source.load(), at);
       } catch (RuntimeException e) {
-        retryAt = at + Math.min(refreshMillis, 5_000);
+        retryAt = at + minReloadGap();
         LOG.warn("registry reload failed; going on with the snapshot of {} ms ago: {}", at - loadedAt, e.toString());
       } finally {
         reloading = false;

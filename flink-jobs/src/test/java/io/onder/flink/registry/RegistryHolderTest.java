@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.onder.testkit.Await;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -62,11 +64,7 @@ class RegistryHolderTest {
     assertEquals(2, Gated.LOADS.get());
 
     Gated.NEXT.add(second);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (h.get() != second) {
-      assertTrue(System.nanoTime() < deadline, "the reloaded registry was installed within 10 s");
-      Thread.sleep(5);
-    }
+    Await.until("the reloaded registry installed", Duration.ofSeconds(10), () -> h.get() == second);
     assertEquals(2, Gated.LOADS.get(), "fresh again: no further load");
   }
 
@@ -110,11 +108,7 @@ class RegistryHolderTest {
       assertEquals(2, loads.get(), "retried at once after a failure");
     }
     now.addAndGet(5_000);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (h.get().device("d2") == null) {
-      assertTrue(System.nanoTime() < deadline, "retried after 5 s and installed");
-      Thread.sleep(5);
-    }
+    Await.until("the reload retried after 5 s and installed", Duration.ofSeconds(10), () -> h.get().device("d2") != null);
     assertEquals(3, loads.get());
   }
 
