@@ -142,16 +142,23 @@ public final class IngestBench {
   }
 
   /** The sum of {@code topic}'s end offsets (the gateway's producer is not transactional: one offset per record). */
-  private static long endOffsets(String bootstrap, String topic) {
+  private static long endOffsets(String bootstrap, String topic) throws Exception {
     Properties p = new Properties();
     p.setProperty("bootstrap.servers", bootstrap);
-    try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p,
-        new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-      List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(topic).stream()
-          .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
-      if (parts.isEmpty()) throw new IllegalArgumentException("topic " + topic + " does not exist: create the Onder topics with this prefix first (bin/onder bench ingest does)");
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+      org.apache.kafka.clients.admin.TopicDescription description;
+      try {
+        description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) throw e;
+        throw new IllegalArgumentException("topic " + topic + " does not exist: create the Onder topics with this prefix first (bin/onder bench ingest does)");
+      }
+      java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+      for (var part : description.partitions()) {
+        latest.put(new org.apache.kafka.common.TopicPartition(topic, part.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
+      }
       long n = 0;
-      for (long end : c.endOffsets(parts).values()) n += end;
+      for (var end : admin.listOffsets(latest).all().get().values()) n += end.offset();
       return n;
     }
   }
