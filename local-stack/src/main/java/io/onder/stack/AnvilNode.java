@@ -3,6 +3,7 @@ package io.onder.stack;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,14 +13,19 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.web3j.crypto.Bip32ECKeyPair;
+import org.web3j.crypto.Keys;
 import org.web3j.crypto.MnemonicUtils;
 
 /**
  * anvil, the Ethereum development node from the npm package @foundry-rs/anvil, with its state kept in the runtime
- * dir so a restart keeps the chain. Its accounts derive from a mnemonic made at first start and kept in a file
- * readable by the owner only; anvil runs quiet so no key reaches a log.
+ * dir so a restart keeps the chain. The stack's accounts derive from a mnemonic made at first start and kept in a
+ * file readable by the owner only. anvil never sees it: it runs without accounts of its own (a mnemonic on its command
+ * line would show in every process listing), and {@link #fundAccounts()} gives the stack's accounts, derived here,
+ * their starting balance through the node's {@code anvil_setBalance}.
  */
 public final class AnvilNode implements ManagedServer {
   private final StackConfig config;
@@ -91,14 +97,49 @@ public final class AnvilNode implements ManagedServer {
       throw new UncheckedIOException(e);
     }
     process.start(List.of(binary().toString(), "--host", "127.0.0.1", "--port", config.get("onder.anvil.port"),
-        "--chain-id", config.get("onder.anvil.chain.id"), "--accounts", config.get("onder.anvil.accounts"),
-        "--mnemonic", mnemonic(), "--state", dir.resolve("state.json").toString(), "--state-interval", "1",
+        "--chain-id", config.get("onder.anvil.chain.id"), "--accounts", "0",
+        "--state", dir.resolve("state.json").toString(), "--state-interval", "1",
         "--quiet"), Map.of(), dir);
   }
 
-  /** One JSON-RPC call, returning the raw "result". */
-  public String call(String method) throws IOException, InterruptedException {
-    String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":[]}";
+  /** What each of the stack's accounts starts with: 10,000 ether, in wei. */
+  static final BigInteger STARTING_BALANCE = BigInteger.TEN.pow(22);
+
+  /** The addresses of the stack's {@code onder.anvil.accounts} accounts, m/44'/60'/0'/0/i of the mnemonic. */
+  public List<String> accountAddresses() {
+    Bip32ECKeyPair master = Bip32ECKeyPair.generateKeyPair(MnemonicUtils.generateSeed(mnemonic(), ""));
+    int h = Bip32ECKeyPair.HARDENED_BIT;
+    int n = Integer.parseInt(config.get("onder.anvil.accounts"));
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(Keys.toChecksumAddress(Keys.getAddress(
+          Bip32ECKeyPair.deriveKeyPair(master, new int[] {44 | h, 60 | h, h, 0, i}))));
+    }
+    return out;
+  }
+
+  /**
+   * Gives every account of the stack that was never used (no transaction sent, no balance) its starting balance; an
+   * account that has been used keeps what it has, so a restart changes nothing. Returns how many were funded.
+   */
+  public int fundAccounts() throws IOException, InterruptedException {
+    int funded = 0;
+    for (String a : accountAddresses()) {
+      boolean unused = Long.decode(call("eth_getTransactionCount", a, "latest")) == 0
+          && new BigInteger(call("eth_getBalance", a, "latest").substring(2), 16).signum() == 0;
+      if (unused) {
+        call("anvil_setBalance", a, "0x" + STARTING_BALANCE.toString(16));
+        funded++;
+      }
+    }
+    return funded;
+  }
+
+  /** One JSON-RPC call with string parameters, returning the raw "result". */
+  public String call(String method, String... params) throws IOException, InterruptedException {
+    StringBuilder list = new StringBuilder("[");
+    for (int i = 0; i < params.length; i++) list.append(i == 0 ? "" : ",").append('"').append(params[i]).append('"');
+    String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + list.append(']') + "}";
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rpcUrl())).timeout(Duration.ofSeconds(3))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());

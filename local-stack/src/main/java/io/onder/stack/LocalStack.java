@@ -116,8 +116,12 @@ public final class LocalStack {
           progress.accept("cassandra: " + (applied.isEmpty() ? "tables up to date" : "applied " + applied));
         }
       }
+      if (wanted.contains(Server.ANVIL)) {
+        int funded = anvil().fundAccounts();
+        progress.accept("anvil: " + (funded == 0 ? "accounts funded" : "funded " + funded + " new accounts"));
+      }
     } catch (Exception e) {
-      throw new IllegalStateException("cannot apply the topic and table definitions: " + KafkaServer.rootMessage(e), e);
+      throw new IllegalStateException("cannot apply the topic, table and account definitions: " + KafkaServer.rootMessage(e), e);
     }
   }
 

@@ -6,6 +6,7 @@ import io.onder.stack.LocalStack;
 import io.onder.stack.Server;
 import io.onder.stack.ServerProcess;
 import io.onder.stack.StackConfig;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,9 +67,28 @@ class LocalStackLifecycleIT {
   }
 
   @Test
+  void the_stacks_accounts_are_funded_and_the_mnemonic_stays_off_the_nodes_command_line() throws Exception {
+    stack.up(EnumSet.of(Server.ANVIL), log::add);
+    List<String> accounts = stack.anvil().accountAddresses();
+    assertThat(accounts).hasSize(Integer.parseInt(stack.config().get("onder.anvil.accounts"))).doesNotHaveDuplicates();
+    for (String a : accounts) {
+      assertThat(new BigInteger(stack.anvil().call("eth_getBalance", a, "latest").substring(2), 16)).as(a).isEqualTo(BigInteger.TEN.pow(22));
+    }
+    long pid = Long.parseLong(stack.anvil().pids());
+    String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+    String mnemonic = stack.anvil().mnemonic();
+    assertThat(cmdline).contains("--accounts 0");
+    for (String word : mnemonic.split(" ")) assertThat(cmdline).doesNotContain(" " + word + " ");
+    assertThat(log).noneMatch(line -> line.contains(mnemonic));
+  }
+
+  @Test
   void a_crashed_server_is_reported_down_then_restarted_with_its_data() throws Exception {
     stack.up(EnumSet.of(Server.ANVIL), log::add);
     String before = stack.anvil().call("eth_chainId");
+    // an account that has spent part of its balance keeps what is left across a restart: it is not funded again
+    String spender = stack.anvil().accountAddresses().get(1);
+    stack.anvil().call("anvil_setBalance", spender, "0x1234");
     stack.anvil().call("evm_mine");
     long block = Long.decode(stack.anvil().call("eth_blockNumber"));
     // anvil dumps its state every second: wait for a dump written after the block was mined
@@ -83,5 +103,6 @@ class LocalStackLifecycleIT {
     assertThat(again.get(0).startTime()).as("restarted").isNotNull();
     assertThat(stack.anvil().call("eth_chainId")).isEqualTo(before);
     assertThat(Long.decode(stack.anvil().call("eth_blockNumber"))).isGreaterThanOrEqualTo(block);
+    assertThat(stack.anvil().call("eth_getBalance", spender, "latest")).isEqualTo("0x1234");
   }
 }
