@@ -15,8 +15,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -36,6 +38,9 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--hours", description = "Simulated hours (default ${DEFAULT-VALUE})") double hours = 1;
   @Option(names = "--start", paramLabel = "HH:MM", description = "Simulated time of day (UTC) to start at (default: now - hours)") LocalTime start;
   @Option(names = "--gateway", paramLabel = "HOST:PORT", description = "The gateway's CoAPS endpoint (default ${DEFAULT-VALUE})") String gateway = "127.0.0.1:5684";
+  @Option(names = "--gateway-ports", split = ",", paramLabel = "PORT", description = "The gateway's other CoAPS ports "
+      + "(its onder.ingest.coaps.extra-ports): devices share sockets, one per gateway address each, so a fleet needs one "
+      + "address per " + FleetRunner.MAX_SOCKETS + " devices") List<Integer> gatewayPorts = new ArrayList<>();
   @Option(names = "--provision", description = "Register the fleet (feeders, devices, fresh PSKs) before running") boolean provision;
   @Option(names = "--seed", description = "Fleet layout seed (default ${DEFAULT-VALUE})") long seed = 2018;
   @Option(names = "--reading-seconds", description = "Simulated seconds between a device's readings (default ${DEFAULT-VALUE})") long readingSeconds = 120;
@@ -94,6 +99,12 @@ final class SimulateCommand implements Callable<Integer> {
     if (readingSeconds < 1 || pack < 1) throw new IllegalArgumentException("--reading-seconds and --pack: at least 1");
     if (compliance < 0 || compliance > 1) throw new IllegalArgumentException("--compliance: between 0 and 1");
     InetSocketAddress gw = endpoint(gateway);
+    List<InetSocketAddress> gateways = new ArrayList<>(List.of(gw));
+    for (int port : gatewayPorts) gateways.add(new InetSocketAddress(gw.getHostString(), port));
+    if (gateways.size() < FleetRunner.addressesFor(devices)) {
+      throw new IllegalArgumentException(String.format("--devices %d needs %d gateway addresses (one per %,d devices); give the gateway "
+          + "onder.ingest.coaps.extra-ports and this command --gateway-ports", devices, FleetRunner.addressesFor(devices), FleetRunner.MAX_SOCKETS));
+    }
     Instant simStart = simStart(Instant.now(), hours, speed, start);
     Instant simEnd = simStart.plusMillis((long) (hours * 3_600_000));
     StackConfig config = StackConfig.local();
@@ -126,7 +137,7 @@ final class SimulateCommand implements Callable<Integer> {
     System.out.printf("simulating %s to %s (UTC) at %.0fx: about %d s of wall time, %d devices -> coaps://%s:%d%n", simStart, simEnd, speed,
         wall.toSeconds(), devices, gw.getHostString(), gw.getPort());
     FleetRunner.Summary sum;
-    try (FleetRunner fleet = new FleetRunner(plan, keys, gw)) {
+    try (FleetRunner fleet = new FleetRunner(plan, keys, gateways)) {
       sum = fleet.run(new FleetRunner.Settings(clock, simEnd, Duration.ofSeconds(readingSeconds), pack, compliance, 512, !noProgress), t -> { });
     }
     System.out.print(summary(sum));

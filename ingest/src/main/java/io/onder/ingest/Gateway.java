@@ -50,6 +50,7 @@ public final class Gateway implements AutoCloseable {
   private final CoapServer server;
   private final CoapEndpoint coaps;
   private final CoapEndpoint coap;
+  private final java.util.List<CoapEndpoint> extraCoaps = new java.util.ArrayList<>();
   private final Clock clock;
   private final DeviceRegistry registry;
   private final java.util.concurrent.ExecutorService completions = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
@@ -82,8 +83,30 @@ public final class Gateway implements AutoCloseable {
         config.maxInFlight(), config.retryAfterSeconds() * 1000L, metrics).completeOn(completions);
 
     server = new CoapServer(cf);
+    coaps = dtlsEndpoint(cf, config.coapsPort(), registry, secrets);
+    server.addEndpoint(coaps);
+    for (int port : config.coapsExtraPorts()) {
+      CoapEndpoint extra = dtlsEndpoint(cf, port, registry, secrets);
+      server.addEndpoint(extra);
+      extraCoaps.add(extra);
+    }
+    if (config.unsafePlainCoap()) {
+      coap = new CoapEndpoint.Builder().setConfiguration(cf)
+          .setInetSocketAddress(new InetSocketAddress(config.bind(), config.coapPort())).build();
+      server.addEndpoint(coap);
+    } else {
+      coap = null;
+    }
+    CommandsResource commands = new CommandsResource(auth, book, metrics);
+    commands.add(new CommandAckResource(auth, new CommandAcks(book, kafka::send, config.topic(Topics.COMMAND_ACKS), clock),
+        config.retryAfterSeconds()));
+    server.add(new ReadingsResource(auth, ingest, config.maxPayloadBytes(), config.retryAfterSeconds(), metrics), commands);
+  }
+
+  /** A DTLS listener on {@code port}, with stores of its own (a connector hands its stores its result handler). */
+  private CoapEndpoint dtlsEndpoint(Configuration cf, int port, DeviceRegistry registry, SecretResolver secrets) {
     DtlsConnectorConfig.Builder dtlsBuilder = new DtlsConnectorConfig.Builder(cf)
-        .setAddress(new InetSocketAddress(config.bind(), config.coapsPort()))
+        .setAddress(new InetSocketAddress(config.bind(), port))
         .setAdvancedPskStore(new RegistryPskStore(registry, secrets))
         .setLoggingTag("onder-coaps");
     String rpkKeyFile = config.get("onder.ingest.rpk.key-file");
@@ -98,20 +121,7 @@ public final class Gateway implements AutoCloseable {
           .setAdvancedCertificateVerifier(new RegistryRpkVerifier(registry))
           .set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, org.eclipse.californium.elements.config.CertificateAuthenticationMode.NEEDED);
     }
-    DtlsConnectorConfig dtls = dtlsBuilder.build();
-    coaps = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls)).build();
-    server.addEndpoint(coaps);
-    if (config.unsafePlainCoap()) {
-      coap = new CoapEndpoint.Builder().setConfiguration(cf)
-          .setInetSocketAddress(new InetSocketAddress(config.bind(), config.coapPort())).build();
-      server.addEndpoint(coap);
-    } else {
-      coap = null;
-    }
-    CommandsResource commands = new CommandsResource(auth, book, metrics);
-    commands.add(new CommandAckResource(auth, new CommandAcks(book, kafka::send, config.topic(Topics.COMMAND_ACKS), clock),
-        config.retryAfterSeconds()));
-    server.add(new ReadingsResource(auth, ingest, config.maxPayloadBytes(), config.retryAfterSeconds(), metrics), commands);
+    return new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtlsBuilder.build())).build();
   }
 
   public Gateway start() {
@@ -129,6 +139,14 @@ public final class Gateway implements AutoCloseable {
 
   public int coapsPort() {
     return coaps.getAddress().getPort();
+  }
+
+  /** Every DTLS listener's port: {@link #coapsPort()} first, then the extra ones in their configured order. */
+  public java.util.List<Integer> coapsPorts() {
+    java.util.List<Integer> ports = new java.util.ArrayList<>();
+    ports.add(coapsPort());
+    for (CoapEndpoint e : extraCoaps) ports.add(e.getAddress().getPort());
+    return ports;
   }
 
   public int coapPort() {

@@ -46,6 +46,10 @@ public final class GatewayConfig {
 
   public String bind() { return get("onder.ingest.bind"); }
   public int coapsPort() { return integer("onder.ingest.coaps.port"); }
+  public java.util.List<Integer> coapsExtraPorts() {
+    return java.util.Arrays.stream(get("onder.ingest.coaps.extra-ports").split(",")).map(String::strip).filter(x -> !x.isEmpty())
+        .map(Integer::parseInt).toList();
+  }
   public int coapPort() { return integer("onder.ingest.coap.port"); }
   public boolean unsafePlainCoap() { return flag("onder.ingest.unsafe.plain-coap"); }
   public int metricsPort() { return integer("onder.ingest.metrics.port"); }

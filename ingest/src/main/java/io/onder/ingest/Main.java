@@ -58,7 +58,8 @@ public final class Main {
       String keyspace = config.get("onder.cassandra.keyspace");
       gateway = new Gateway(config, new CassandraDeviceRegistry(session, keyspace, clock, config.registryRefresh()),
           new SecretResolver(), clock).start();
-      out.println("gateway: coaps://" + config.bind() + ":" + gateway.coapsPort() + " (readings, commands)");
+      out.println("gateway: coaps://" + config.bind() + ":" + gateway.coapsPort() + " (readings, commands)"
+          + (gateway.coapsPorts().size() > 1 ? ", also on ports " + gateway.coapsPorts().subList(1, gateway.coapsPorts().size()) : ""));
       String tokensFile = config.get("onder.dr.tokens.file");
       if (!tokensFile.isEmpty()) {
         drOut = new KafkaOut(config.kafka("producer"), config.topic(Topics.READINGS), clock::millis);

@@ -11,6 +11,7 @@ import io.onder.schemas.AvroSerde;
 import io.onder.schemas.Topics;
 import io.onder.stack.Server;
 import io.onder.testkit.Await;
+import io.onder.testkit.ReadingsTopic;
 import io.onder.testkit.RealServers;
 import io.onder.testkit.TestCassandra;
 import io.onder.testkit.TestKafka;

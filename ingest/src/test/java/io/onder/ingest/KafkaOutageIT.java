@@ -6,6 +6,7 @@ import io.onder.avro.DeviceReading;
 import io.onder.ingest.client.DeviceClient;
 import io.onder.stack.Server;
 import io.onder.testkit.Await;
+import io.onder.testkit.ReadingsTopic;
 import io.onder.testkit.RealServers;
 import io.onder.testkit.TestCassandra;
 import io.onder.testkit.TestKafka;

@@ -22,7 +22,7 @@ import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
-import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedMultiPskStore;
 
 /**
  * One device as the gateway sees it: a CoAP client over DTLS 1.2 with the device's own pre-shared key. Posts its
@@ -43,9 +43,46 @@ public final class DeviceClient implements AutoCloseable {
     }
   }
 
+  /**
+   * A DTLS socket that devices share, each talking to a different gateway address under its own identity. A DTLS
+   * session belongs to a pair of addresses, so one socket holds at most one device per gateway address; sharing it
+   * lets a fleet hold many more devices than the process may have sockets and threads (each socket has a receiver
+   * thread).
+   */
+  public static final class Link implements AutoCloseable {
+    private final AdvancedMultiPskStore keys = new AdvancedMultiPskStore();
+    private final DTLSConnector connector;
+    private final CoapEndpoint endpoint;
+
+    public Link(Configuration config, ScheduledExecutorService executor) {
+      this.connector = new DTLSConnector(DtlsConnectorConfig.builder(config)
+          .setAddress(new InetSocketAddress("127.0.0.1", 0))
+          .setAdvancedPskStore(keys)
+          .build());
+      connector.setExecutor(executor);
+      this.endpoint = new CoapEndpoint.Builder().setConnector(connector).setConfiguration(config).build();
+      endpoint.setExecutors(executor, executor);
+      try {
+        endpoint.start();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot open a device socket", e);
+      }
+    }
+
+    /** The identity and key this socket presents to {@code gateway}. */
+    void add(InetSocketAddress gateway, String identity, byte[] key) {
+      keys.addKnownPeer(gateway, identity, key);
+    }
+
+    @Override
+    public void close() {
+      endpoint.destroy();
+    }
+  }
+
   private final String deviceId;
-  private final CoapEndpoint endpoint;
-  private final DTLSConnector connector;
+  private final Link link;
+  private final boolean ownsLink;
   private final InetSocketAddress gateway;
   private final CoapClient readings;
   private final CoapClient commands;
@@ -57,19 +94,25 @@ public final class DeviceClient implements AutoCloseable {
   /** How often a device sends its answer to a command before it gives up (a 5.03 or no answer: again, a second later). */
   static final int ANSWER_ATTEMPTS = 10;
 
+  /** A device with a socket of its own. */
   public DeviceClient(String deviceId, String pskIdentity, byte[] psk, InetSocketAddress gateway, Configuration config,
+      ScheduledExecutorService executor) {
+    this(deviceId, pskIdentity, psk, gateway, new Link(config, executor), true, executor);
+  }
+
+  /** A device on a shared socket, which must not hold another device talking to {@code gateway}. */
+  public DeviceClient(String deviceId, String pskIdentity, byte[] psk, InetSocketAddress gateway, Link link, ScheduledExecutorService executor) {
+    this(deviceId, pskIdentity, psk, gateway, link, false, executor);
+  }
+
+  private DeviceClient(String deviceId, String pskIdentity, byte[] psk, InetSocketAddress gateway, Link link, boolean ownsLink,
       ScheduledExecutorService executor) {
     this.deviceId = deviceId;
     this.executor = executor;
-    DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
-        .setAddress(new InetSocketAddress("127.0.0.1", 0))
-        .setAdvancedPskStore(new AdvancedSinglePskStore(pskIdentity, psk))
-        .build();
-    this.connector = new DTLSConnector(dtls);
+    this.link = link;
+    this.ownsLink = ownsLink;
     this.gateway = gateway;
-    connector.setExecutor(executor);
-    this.endpoint = new CoapEndpoint.Builder().setConnector(connector).setConfiguration(config).build();
-    endpoint.setExecutors(executor, executor);
+    link.add(gateway, pskIdentity, psk);
     String base = "coaps://" + gateway.getHostString() + ":" + gateway.getPort();
     this.readings = client(base + "/readings");
     this.commands = client(base + "/commands");
@@ -78,7 +121,7 @@ public final class DeviceClient implements AutoCloseable {
 
   private CoapClient client(String uri) {
     CoapClient c = new CoapClient(uri);
-    c.setEndpoint(endpoint);
+    c.setEndpoint(link.endpoint);
     c.setTimeout(30_000L);
     return c;
   }
@@ -151,7 +194,7 @@ public final class DeviceClient implements AutoCloseable {
         // No answer: the gateway may have restarted and forgotten this device's DTLS session, so the next request
         // starts a new handshake instead of being dropped as a record of an unknown session.
         // The clients also forget the session they were bound to (strict matching would refuse to send elsewhere).
-        connector.forceResumeSessionFor(gateway);
+        link.connector.forceResumeSessionFor(gateway);
         readings.setDestinationContext(null);
         acks.setDestinationContext(null);
         f.complete(new Ack(0, "no answer", System.nanoTime() - t0));
@@ -243,6 +286,6 @@ public final class DeviceClient implements AutoCloseable {
     readings.shutdown();
     commands.shutdown();
     acks.shutdown();
-    endpoint.destroy();
+    if (ownsLink) link.close();
   }
 }

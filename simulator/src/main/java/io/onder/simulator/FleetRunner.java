@@ -79,7 +79,9 @@ public final class FleetRunner implements AutoCloseable {
 
   private final FleetPlan plan;
   private final Map<String, byte[]> keys;
-  private final InetSocketAddress gateway;
+  /** The gateway's DTLS addresses: device i talks to address i mod n, and every n devices share one socket. */
+  private final List<InetSocketAddress> gateways;
+  private final List<DeviceClient.Link> links = new ArrayList<>();
   private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4, r -> {
     Thread t = new Thread(r, "fleet-coap");
     t.setDaemon(true);
@@ -88,10 +90,30 @@ public final class FleetRunner implements AutoCloseable {
   private final List<Device> devices = new ArrayList<>();
   private volatile boolean trackAcknowledged;
 
+  /**
+   * Sockets a fleet opens at most, each with a receiver thread: a process here may have 20,000 files open, and the
+   * machine 32,768 threads in all.
+   */
+  public static final int MAX_SOCKETS = 4_000;
+
+  /** How many gateway addresses a fleet of {@code devices} needs to stay within {@link #MAX_SOCKETS}. */
+  public static int addressesFor(int devices) {
+    return Math.max(1, (devices + MAX_SOCKETS - 1) / MAX_SOCKETS);
+  }
+
   public FleetRunner(FleetPlan plan, Map<String, byte[]> keys, InetSocketAddress gateway) {
+    this(plan, keys, List.of(gateway));
+  }
+
+  /**
+   * A fleet talking to a gateway that listens on several addresses: device i uses address i mod n, so n devices share
+   * each socket (a DTLS session is per pair of addresses) and the fleet needs n times fewer sockets and threads.
+   */
+  public FleetRunner(FleetPlan plan, Map<String, byte[]> keys, List<InetSocketAddress> gateways) {
+    if (gateways.isEmpty()) throw new IllegalArgumentException("no gateway address");
     this.plan = plan;
     this.keys = keys;
-    this.gateway = gateway;
+    this.gateways = List.copyOf(gateways);
   }
 
   /** Keeps the sequence number of every acknowledged reading in the summary, to be looked for in Kafka later. */
@@ -128,13 +150,20 @@ public final class FleetRunner implements AutoCloseable {
     Summary sum = new Summary();
     onStart.accept(sum);
     Configuration config = clientConfiguration();
+    if (gateways.size() > config.get(DtlsConfig.DTLS_MAX_CONNECTIONS)) {
+      config.set(DtlsConfig.DTLS_MAX_CONNECTIONS, gateways.size());
+      config.set(CoapConfig.MAX_ACTIVE_PEERS, gateways.size());
+    }
     long start = s.clock().millis() - s.clock().millis() % s.readingEvery().toMillis();
     long end = s.simEnd().toEpochMilli();
     SplittableRandom compliance = new SplittableRandom(plan.seed() ^ 0x5eed);
     for (FleetPlan.Device d : plan.deviceList()) {
       DeviceModel model = d.model(start);
       model.advanceTo(start);
-      DeviceClient client = new DeviceClient(d.deviceId(), "psk-" + d.deviceId(), keys.get(d.deviceId()), gateway, config, executor);
+      int n = devices.size();
+      if (n % gateways.size() == 0) links.add(new DeviceClient.Link(config, executor));
+      DeviceClient client = new DeviceClient(d.deviceId(), "psk-" + d.deviceId(), keys.get(d.deviceId()), gateways.get(n % gateways.size()),
+          links.get(links.size() - 1), executor);
       Device dev = new Device(model, client, devices.size() % Math.max(1, s.packSize()));
       boolean complies;
       synchronized (compliance) {
@@ -231,6 +260,11 @@ public final class FleetRunner implements AutoCloseable {
     });
   }
 
+  /** The sockets the fleet opened (each device shares one with a device per other gateway address). */
+  public int sockets() {
+    return links.size();
+  }
+
   static String codeName(int code) {
     return (code >> 5) + "." + String.format("%02d", code & 0x1f);
   }
@@ -238,6 +272,7 @@ public final class FleetRunner implements AutoCloseable {
   @Override
   public void close() {
     for (Device d : devices) d.client.close();
+    for (DeviceClient.Link l : links) l.close();
     executor.shutdownNow();
   }
 }

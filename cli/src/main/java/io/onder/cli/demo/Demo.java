@@ -165,7 +165,12 @@ public final class Demo {
 
       step("gateway (CoAP over DTLS) on the simulated clock, and the settlement bridge");
       Properties gp = new Properties();
-      gp.setProperty("onder.ingest.coaps.port", Integer.toString(PipelineRun.freeUdpPort()));
+      // a big fleet shares its sockets, one device per gateway address on each: the gateway listens on more ports
+      java.util.Set<String> ports = new java.util.LinkedHashSet<>();
+      while (ports.size() < FleetRunner.addressesFor(s.devices())) ports.add(Integer.toString(PipelineRun.freeUdpPort()));
+      List<String> extraPorts = new ArrayList<>(ports).subList(1, ports.size());
+      gp.setProperty("onder.ingest.coaps.port", ports.iterator().next());
+      gp.setProperty("onder.ingest.coaps.extra-ports", String.join(",", extraPorts));
       gp.setProperty("onder.ingest.metrics.port", "0");
       gp.setProperty("onder.kafka.bootstrap", stack.kafka().bootstrapServers());
       gp.setProperty("onder.kafka.topic.prefix", prefix);
@@ -173,7 +178,7 @@ public final class Demo {
       GatewayConfig gc = new GatewayConfig(gp);
       CqlSession registrySession = stack.cassandra().session(null);
       gateway = new Gateway(gc, new CassandraDeviceRegistry(registrySession, keyspace, clock, Duration.ofSeconds(30)), new SecretResolver(), clock).start();
-      out.println("  gateway coaps://127.0.0.1:" + gateway.coapsPort());
+      out.println("  gateway coaps://127.0.0.1:" + gateway.coapsPort() + (extraPorts.isEmpty() ? "" : ", also on ports " + String.join(",", extraPorts)));
       String utilityToken = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(24));
       Properties tokens = new Properties();
       tokens.setProperty("utility.demo-utility.token-sha256", UtilityTokens.sha256Hex(utilityToken));
@@ -211,7 +216,7 @@ public final class Demo {
       long drKw = Math.max(1, plan.deviceList().stream().filter(dv -> dv.substationId().equals("S01")).count() / 5);
       DrTrigger trigger = new DrTrigger(drApi.port(), utilityToken, "S01", drAt, s.drLength(), drKw, 50_000, out);
       Consumer<Long> drTrigger = DrTrigger.at(drAt.minus(drNotice).toEpochMilli(), trigger::post);
-      try (FleetRunner fleet = new FleetRunner(plan, keys, new InetSocketAddress("127.0.0.1", gateway.coapsPort()));
+      try (FleetRunner fleet = new FleetRunner(plan, keys, gateway.coapsPorts().stream().map(port -> new InetSocketAddress("127.0.0.1", port)).toList());
            PipelineLag lag = new PipelineLag(rest, clock, jobIds.get(0), jobIds.size() > 2 ? jobIds.get(2) : null).start()) {
         result.fleet = fleet.run(new FleetRunner.Settings(clock, simEnd, s.readingEvery(), s.packSize(), s.compliance(), 512, s.progress()),
             t -> {

@@ -1,8 +1,7 @@
-package io.onder.ingest;
+package io.onder.testkit;
 
 import io.onder.avro.DeviceReading;
 import io.onder.schemas.AvroSerde;
-import io.onder.testkit.TestKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +14,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads everything in the test's readings topic from the beginning. */
-final class ReadingsTopic {
+public final class ReadingsTopic {
   private static final AvroSerde<DeviceReading> SERDE = AvroSerde.of(DeviceReading.class);
 
   private ReadingsTopic() {}
 
   /** Everything in the topic now: reads every partition up to the end offsets taken at the call. */
-  static List<DeviceReading> readAll(TestKafka kafka, String topic) {
+  public static List<DeviceReading> readAll(TestKafka kafka, String topic) {
     Properties p = kafka.consumerProperties("check-" + System.nanoTime());
     List<DeviceReading> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -43,7 +42,7 @@ final class ReadingsTopic {
   }
 
   /** Polls until {@code done} holds for what was read (or the deadline passes) and returns all of it. */
-  static List<DeviceReading> readUntil(TestKafka kafka, String topic, Duration timeout, Predicate<List<DeviceReading>> done) {
+  public static List<DeviceReading> readUntil(TestKafka kafka, String topic, Duration timeout, Predicate<List<DeviceReading>> done) {
     Properties p = kafka.consumerProperties("check-" + System.nanoTime());
     List<DeviceReading> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
