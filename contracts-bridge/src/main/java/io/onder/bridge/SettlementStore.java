@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 
 /**
  * The bridge's Cassandra tables: {@code vouchers} (latest voucher per owner), {@code settlement_receipts}, and the
@@ -37,13 +38,22 @@ public final class SettlementStore {
         + "gas_used, payees, paid_total, status, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   }
 
-  /** Stores every voucher of a batch (in parallel) and returns once all are written. */
+  /**
+   * Writes in flight at most while storing a batch. The driver refuses a request beyond a connection's 1,024 at once
+   * (NodeUnavailableException, "no connection was available"): a batch of 10,000 payees sent all at once failed every
+   * time it was retried.
+   */
+  static final int MAX_IN_FLIGHT = 256;
+
+  /** Stores every voucher of a batch (in parallel, {@link #MAX_IN_FLIGHT} at a time) and returns once all are written. */
   public void putVouchers(List<Voucher> vouchers, String batchId, Instant signedAt) {
     List<CompletableFuture<?>> writes = new ArrayList<>(vouchers.size());
+    Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     for (Voucher v : vouchers) {
+      inFlight.acquireUninterruptibly();
       CompletionStage<?> w = session.executeAsync(putVoucher.bind(v.owner(), v.cumulativeAmount(), v.chainId(), v.hub(),
           ByteBuffer.wrap(v.signature()), batchId, signedAt, v.cumulativeAmount()));
-      writes.add(w.toCompletableFuture());
+      writes.add(w.toCompletableFuture().whenComplete((ok, err) -> inFlight.release()));
     }
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
   }
