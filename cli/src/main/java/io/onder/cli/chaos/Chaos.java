@@ -489,6 +489,7 @@ public final class Chaos {
   private static long endOffsets(String bootstrap, String topic) {
     try (var c = new KafkaConsumer<>(PipelineRun.readCommitted(bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      c.assign(parts); // offsets of partitions it is not assigned: the consumer logs a warning for each
       return c.endOffsets(parts, Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue).sum();
     } catch (Exception e) {
       return -1;
