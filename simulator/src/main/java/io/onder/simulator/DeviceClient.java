@@ -203,12 +203,17 @@ public final class DeviceClient implements AutoCloseable {
     return f;
   }
 
-  /** Observes the device's commands; each new command is acknowledged and handed to {@code onCommand}. */
-  public void observeCommands(Consumer<Command> onCommand) {
+  /**
+   * Observes the device's commands; each new command is acknowledged and handed to {@code onCommand}. The future
+   * completes with the gateway's first answer (or the failure to get one): the DTLS handshake is done by then.
+   */
+  public CompletableFuture<Void> observeCommands(Consumer<Command> onCommand) {
     java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    CompletableFuture<Void> answered = new CompletableFuture<>();
     observation = commands.observe(new CoapHandler() {
       @Override
       public void onLoad(CoapResponse response) {
+        answered.complete(null);
         if (response.getCode() != CoAP.ResponseCode.CONTENT) return;
         try {
           for (JsonNode c : JSON.readTree(response.getPayload())) {
@@ -225,8 +230,11 @@ public final class DeviceClient implements AutoCloseable {
       }
 
       @Override
-      public void onError() {}
+      public void onError() {
+        answered.complete(null);
+      }
     });
+    return answered;
   }
 
   /**

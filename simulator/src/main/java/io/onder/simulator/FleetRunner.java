@@ -95,6 +95,8 @@ public final class FleetRunner implements AutoCloseable {
    * machine 32,768 threads in all.
    */
   public static final int MAX_SOCKETS = 4_000;
+  /** Devices opening their DTLS session at the same time, at most. */
+  static final int CONNECTING = 256;
 
   /** How many gateway addresses a fleet of {@code devices} needs to stay within {@link #MAX_SOCKETS}. */
   public static int addressesFor(int devices) {
@@ -157,6 +159,9 @@ public final class FleetRunner implements AutoCloseable {
     long start = s.clock().millis() - s.clock().millis() % s.readingEvery().toMillis();
     long end = s.simEnd().toEpochMilli();
     SplittableRandom compliance = new SplittableRandom(plan.seed() ^ 0x5eed);
+    // Devices connect a few hundred at a time: each first request is a DTLS handshake, and a whole fleet's at once
+    // would make the gateway drop hellos and the devices retransmit them
+    Semaphore connecting = new Semaphore(CONNECTING);
     for (FleetPlan.Device d : plan.deviceList()) {
       DeviceModel model = d.model(start);
       model.advanceTo(start);
@@ -169,6 +174,8 @@ public final class FleetRunner implements AutoCloseable {
       synchronized (compliance) {
         complies = compliance.nextDouble() < s.compliance();
       }
+      // bounded: a device whose first answer never comes (neither an answer nor an error) does not stop the fleet
+      boolean slot = connecting.tryAcquire(60, TimeUnit.SECONDS);
       client.observeCommands(cmd -> {
         sum.commandsReceived.incrementAndGet();
         if ("RELEASE".equals(cmd.action())) {
@@ -177,9 +184,13 @@ public final class FleetRunner implements AutoCloseable {
         }
         model.command("REDUCE".equals(cmd.action()), cmd.requestedW(), cmd.end(), complies);
         if (complies) sum.commandsFollowed.incrementAndGet();
+      }).whenComplete((ok, err) -> {
+        if (slot) connecting.release();
       });
       devices.add(dev);
     }
+    // every device has its session, or its first answer failed (its posts will retry)
+    if (connecting.tryAcquire(CONNECTING, 120, TimeUnit.SECONDS)) connecting.release(CONNECTING);
     Semaphore inFlight = new Semaphore(s.maxInFlight());
     long step = s.readingEvery().toMillis();
     long steps = (end - start) / step;
