@@ -122,6 +122,8 @@ public final class DeviceClient implements AutoCloseable {
   private CoapClient client(String uri) {
     CoapClient c = new CoapClient(uri);
     c.setEndpoint(link.endpoint);
+    // the fleet's threads: a client of its own would start a thread for each of the device's three clients
+    if (executor instanceof java.util.concurrent.ScheduledThreadPoolExecutor shared) c.setExecutors(shared, shared, true);
     c.setTimeout(30_000L);
     return c;
   }

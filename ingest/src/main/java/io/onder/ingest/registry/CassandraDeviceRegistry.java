@@ -13,8 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The device registry in Cassandra's {@code devices} table, cached: the whole table is loaded at start and
- * reloaded every {@code refresh}; a miss between reloads reads the one row (PSK identity misses are remembered
- * briefly, so a stranger hammering the handshake does not hammer Cassandra).
+ * reloaded every {@code refresh}, in the background: lookups go on answering from the snapshot they have until the new
+ * one is in (a reload of 100,000 devices takes seconds, and on the lookup's thread it held every DTLS handshake). A
+ * miss between reloads reads the one row (PSK identity misses are remembered briefly, so a stranger hammering the
+ * handshake does not hammer Cassandra).
  */
 public final class CassandraDeviceRegistry implements DeviceRegistry, AutoCloseable {
   private static final String COLUMNS = "device_id, feeder_id, kind, owner_address, psk_identity, psk_secret_ref, public_key, revoked";
@@ -66,14 +68,30 @@ public final class CassandraDeviceRegistry implements DeviceRegistry, AutoClosea
         r.getString("psk_identity"), r.getString("psk_secret_ref"), key, r.getBoolean("revoked"));
   }
 
+  /** The snapshot now; one past its refresh starts a reload in the background (a failed one is tried again 5 s later). */
   private Snapshot current() {
     Snapshot s = snapshot;
-    if (clock.millis() - s.loadedAt > refresh.toMillis()) {
-      reload();
-      s = snapshot;
+    long now = clock.millis();
+    if (now - s.loadedAt > refresh.toMillis() && now >= retryAt && reloading.compareAndSet(false, true)) {
+      Thread t = new Thread(() -> {
+        try {
+          reload();
+        } catch (RuntimeException e) {
+          retryAt = clock.millis() + 5_000;
+          LOG.warn("device registry reload failed, answering from the snapshot of {} ms ago: {}", clock.millis() - snapshot.loadedAt, e.toString());
+        } finally {
+          reloading.set(false);
+        }
+      }, "onder-registry-reload");
+      t.setDaemon(true);
+      t.start();
     }
     return s;
   }
+
+  private final java.util.concurrent.atomic.AtomicBoolean reloading = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile long retryAt;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CassandraDeviceRegistry.class);
 
   @Override
   public Optional<Device> byId(String deviceId) {
