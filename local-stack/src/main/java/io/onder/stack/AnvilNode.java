@@ -13,11 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.web3j.crypto.Bip32ECKeyPair;
-import org.web3j.crypto.Keys;
 import org.web3j.crypto.MnemonicUtils;
 
 /**
@@ -107,15 +104,7 @@ public final class AnvilNode implements ManagedServer {
 
   /** The addresses of the stack's {@code onder.anvil.accounts} accounts, m/44'/60'/0'/0/i of the mnemonic. */
   public List<String> accountAddresses() {
-    Bip32ECKeyPair master = Bip32ECKeyPair.generateKeyPair(MnemonicUtils.generateSeed(mnemonic(), ""));
-    int h = Bip32ECKeyPair.HARDENED_BIT;
-    int n = Integer.parseInt(config.get("onder.anvil.accounts"));
-    List<String> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(Keys.toChecksumAddress(Keys.getAddress(
-          Bip32ECKeyPair.deriveKeyPair(master, new int[] {44 | h, 60 | h, h, 0, i}))));
-    }
-    return out;
+    return StackAccounts.addresses(mnemonic(), Integer.parseInt(config.get("onder.anvil.accounts")));
   }
 
   /**
