@@ -56,7 +56,7 @@ public final class Main {
     KafkaOut drOut = null;
     try {
       String keyspace = config.get("onder.cassandra.keyspace");
-      gateway = new Gateway(config, new CassandraDeviceRegistry(session, keyspace, clock, config.registryRefresh()),
+      gateway = new Gateway(config, new CassandraDeviceRegistry(session, keyspace, config.registryRefresh()),
           new SecretResolver(), clock).start();
       out.println("gateway: coaps://" + config.bind() + ":" + gateway.coapsPort() + " (readings, commands)"
           + (gateway.coapsPorts().size() > 1 ? ", also on ports " + gateway.coapsPorts().subList(1, gateway.coapsPorts().size()) : ""));

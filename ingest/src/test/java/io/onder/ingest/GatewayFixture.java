@@ -30,7 +30,7 @@ final class GatewayFixture implements AutoCloseable {
     o.setProperty("onder.ingest.registry.refresh.seconds", "1");
     o.putAll(extra);
     GatewayConfig cfg = new GatewayConfig(o);
-    CassandraDeviceRegistry registry = new CassandraDeviceRegistry(session, cassandra.keyspace(), Clock.systemUTC(), cfg.registryRefresh());
+    CassandraDeviceRegistry registry = new CassandraDeviceRegistry(session, cassandra.keyspace(), cfg.registryRefresh());
     this.gateway = new Gateway(cfg, registry, new SecretResolver(), Clock.systemUTC()).start();
   }
 

@@ -57,7 +57,7 @@ class SharedSocketsIT {
       Instant simEnd = Instant.ofEpochMilli(clock.millis()).plus(Duration.ofMinutes(8));
       FleetRunner.Summary sum;
       FleetRunner fleet = new FleetRunner(plan, keys, ports.stream().map(p -> new InetSocketAddress("127.0.0.1", p)).toList()).trackAcknowledged();
-      try (Gateway gateway = new Gateway(new GatewayConfig(o), new CassandraDeviceRegistry(session, cassandra.keyspace(), clock, Duration.ofSeconds(30)),
+      try (Gateway gateway = new Gateway(new GatewayConfig(o), new CassandraDeviceRegistry(session, cassandra.keyspace(), Duration.ofSeconds(30)),
           new SecretResolver(), clock).start()) {
         assertThat(gateway.coapsPorts()).containsExactlyElementsOf(ports);
         try (fleet) {

@@ -177,9 +177,7 @@ public final class Demo {
       gp.setProperty("onder.cassandra.keyspace", keyspace);
       GatewayConfig gc = new GatewayConfig(gp);
       CqlSession registrySession = stack.cassandra().session(null);
-      // the registry refreshes on the wall clock: at 288x, 30 simulated seconds would be a reload of every device 10 times a second
-      gateway = new Gateway(gc, new CassandraDeviceRegistry(registrySession, keyspace, java.time.Clock.systemUTC(), Duration.ofSeconds(30)),
-          new SecretResolver(), clock).start();
+      gateway = new Gateway(gc, new CassandraDeviceRegistry(registrySession, keyspace, Duration.ofSeconds(30)), new SecretResolver(), clock).start();
       out.println("  gateway coaps://127.0.0.1:" + gateway.coapsPort() + (extraPorts.isEmpty() ? "" : ", also on ports " + String.join(",", extraPorts)));
       String utilityToken = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(24));
       Properties tokens = new Properties();
