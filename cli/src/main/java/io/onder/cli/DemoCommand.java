@@ -29,7 +29,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--interval-seconds", description = "The jobs' interval, simulated seconds; a divisor of an hour (default ${DEFAULT-VALUE}:"
       + " at the default speed a one-minute interval is a fifth of a wall second, more intervals than two cores keep up with)")
   long intervalSeconds = d.interval().toSeconds();
-  @Option(names = "--dr-start", description = "Simulated time of the DR event (default ${DEFAULT-VALUE})") LocalTime drStart = d.drStart();
+  @Option(names = "--dr-start", description = "Simulated time of the DR event (default 18:00, or the first time that fits the run:"
+      + " the utility announces it over an hour ahead, and it lasts an hour)") LocalTime drStart = d.drStart();
   @Option(names = "--keep", description = "Leave the stack and the jobs running afterwards (for Grafana or further commands).") boolean keep;
   @Option(names = "--no-progress", description = "No progress bar (for logs).") boolean noProgress;
 
@@ -43,6 +44,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     DemoSettings s = new DemoSettings(devices, feeders, substations, start, hours, speed, Duration.ofSeconds(readingSeconds), pack, compliance,
         drStart, d.drLength(), d.seed(), keep, !noProgress, Duration.ofSeconds(intervalSeconds));
+    if (drStart != null) {
+      Demo.DrSchedule dr = Demo.drSchedule(s, java.time.LocalDate.now(java.time.ZoneOffset.UTC).atTime(start).toInstant(java.time.ZoneOffset.UTC));
+      if (dr.start() == null) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), dr.note());
+    }
     Demo.Result r = new Demo(new LocalStack(StackConfig.local()), s, System.out).run();
     var f = r.figures;
     System.out.println();

@@ -159,6 +159,9 @@ public final class FlinkCluster implements ManagedServer {
           // which quarantined that address when the old one died ("read-only association"), and never registers
           "taskmanager.rpc.port: 0",
           "taskmanager.memory.process.size: " + config.get("onder.flink.taskmanager.process.size"),
+          // the jobs keep their state on the heap (the hashmap backend), which uses no managed memory: Flink's
+          // default would set 40 % of the process aside for it, unused, and leave the keyed state of a big fleet short
+          "taskmanager.memory.managed.size: 32m",
           "taskmanager.numberOfTaskSlots: " + config.get("onder.flink.slots"),
           "parallelism.default: " + config.get("onder.flink.parallelism"),
           "rest.address: 127.0.0.1",

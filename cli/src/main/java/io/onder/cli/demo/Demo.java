@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -60,6 +61,45 @@ public final class Demo {
   static final Duration GATEWAY_WALL_DELAY = Duration.ofSeconds(8);
 
   /** The grace and three checkpoints of 2 s of wall time, with slack, rounded up to half hours of simulated time. */
+  /**
+   * When the demo's utility posts its DR event and when the event starts; {@code start} null when the run has no room
+   * for one. {@code note} says why the event is not at the time asked for, or why there is none.
+   */
+  public record DrSchedule(Instant start, Instant announce, Duration lead, String note) {}
+
+  /** The DR event's default start, in the evening peak. */
+  public static final LocalTime DR_START = LocalTime.of(18, 0);
+
+  /**
+   * Plans the run's DR event. Baselines are computed over the intervals before the dispatch, and intervals after the
+   * announcement do not count (an owner who knows an event is coming could raise its load), so the utility announces
+   * the event an hour (twelve intervals at least; the rulebook's window is ten) before the dispatch, which goes out
+   * the lead before the start. The fleet must have been reporting since before the announcement, and the event must
+   * end within the run. The event starts at {@code s.drStart()} (the next day's, if today's is too early for the run);
+   * with no time asked for ({@code null}), at 18:00 or, if that does not fit, the first interval that does.
+   */
+  public static DrSchedule drSchedule(DemoSettings s, Instant simStart) {
+    long grace = PipelineRun.graceSeconds(s.readingEvery(), s.packSize(), s.speed(), GATEWAY_WALL_DELAY);
+    Duration lead = drLead(grace, s.speed());
+    Duration notice = lead.plus(Duration.ofMinutes(60).compareTo(s.interval().multipliedBy(12)) >= 0 ? Duration.ofMinutes(60)
+        : s.interval().multipliedBy(12));
+    Instant runEnd = simStart.plusSeconds((long) (s.hours() * 3_600));
+    LocalTime wanted = s.drStart() == null ? DR_START : s.drStart();
+    Instant at = simStart.atOffset(ZoneOffset.UTC).toLocalDate().atTime(wanted).toInstant(ZoneOffset.UTC);
+    while (at.minus(notice).isBefore(simStart)) at = at.plus(Duration.ofDays(1));
+    if (!at.plus(s.drLength()).isAfter(runEnd)) return new DrSchedule(at, at.minus(notice), lead, null);
+    String why = "the utility announces it " + notice.toMinutes() + " simulated minutes ahead (the dispatch lead of " + lead.toMinutes()
+        + " min at this speed, and an hour of readings for the baselines) and it lasts " + s.drLength().toMinutes() + " min";
+    long interval = s.interval().toMillis();
+    Instant earliest = Instant.ofEpochMilli(-Math.floorDiv(-simStart.plus(notice).toEpochMilli(), interval) * interval);
+    if (s.drStart() == null && !earliest.plus(s.drLength()).isAfter(runEnd)) {
+      return new DrSchedule(earliest, earliest.minus(notice), lead, "the DR event starts at " + LocalTime.ofInstant(earliest, ZoneOffset.UTC)
+          + ", not " + DR_START + ", which does not fit this run: " + why);
+    }
+    return new DrSchedule(null, null, lead, "no DR event fits a run of " + String.format("%.1f", s.hours()) + " simulated hours from " + LocalTime.ofInstant(simStart, ZoneOffset.UTC)
+        + (s.drStart() == null ? "" : " at " + s.drStart()) + ": " + why + "; start the run earlier or make it longer");
+  }
+
   static Duration drLead(long graceSeconds, double speed) {
     long minutes = (long) Math.ceil((graceSeconds + 10 * speed) / 60.0);
     return Duration.ofMinutes((minutes + 29) / 30 * 30);
@@ -144,20 +184,17 @@ public final class Demo {
       // The DR job sends an event's first commands ahead of its start by the way from a reading to the gateway: the
       // grace, then a checkpoint at each of the three hops. At this speed seconds of wall time are simulated hours, so
       // commands sent at the start would reach devices near the event's end. The utility announces it before that.
-      Duration drLead = drLead(grace, s.speed());
-      // announced an hour before the dispatch: the baseline window before the dispatch must not be cut short by the
-      // announcement (intervals after it do not count), even when the loaded fleet's clock runs behind
-      Duration drNotice = drLead.plusMinutes(60);
+      LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+      Instant simStart = day.atTime(s.start()).toInstant(ZoneOffset.UTC);
+      DrSchedule dr = drSchedule(s, simStart);
+      Duration drLead = dr.lead();
       List<String> jobArgs = new ArrayList<>(PipelineRun.jobArgs(stack.kafka().bootstrapServers(), stack.cassandra().endpoint(),
           keyspace, prefix, runId, contracts.creatorsFund().getAddress(), grace, Duration.ofSeconds(2), IDLENESS));
       jobArgs.addAll(List.of("--dr-lead-minutes", Long.toString(drLead.toMinutes()), "--interval-seconds", Long.toString(s.interval().toSeconds())));
       out.println("  intervals of " + s.interval().toMinutes() + " simulated minutes");
-      out.println("  DR commands go out " + drLead.toMinutes() + " simulated minutes before an event's start, announced "
-          + drNotice.toMinutes() + " minutes ahead");
+      out.println("  DR commands go out " + drLead.toMinutes() + " simulated minutes before an event's start");
       jobIds.addAll(PipelineRun.submit(rest, jarFile, jobs, jobArgs, out));
 
-      LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-      Instant simStart = day.atTime(s.start()).toInstant(ZoneOffset.UTC);
       // past the last hour by the grace and two intervals (five minutes at least), so the last intervals and settlement
       // period close: a feeder's interval closes once the watermark is the grace past its end
       Instant simEnd = simStart.plusSeconds((long) (s.hours() * 3600) + grace + Math.max(300, 2 * s.interval().toSeconds()));
@@ -212,10 +249,12 @@ public final class Demo {
 
       step(String.format("a simulated day (%s) at %.0fx, readings every %d s in packs of %d", day, s.speed(), s.readingEvery().toSeconds(), s.packSize()));
       // the utility announces the event ahead, through the DR API
-      Instant drAt = day.atTime(s.drStart()).toInstant(ZoneOffset.UTC);
+      if (dr.note() != null) out.println("  " + dr.note());
+      if (dr.start() != null) out.println("  DR event at " + dr.start() + ", announced at " + dr.announce());
+      Instant drAt = dr.start();
       long drKw = Math.max(1, plan.deviceList().stream().filter(dv -> dv.substationId().equals("S01")).count() / 5);
       DrTrigger trigger = new DrTrigger(drApi.port(), utilityToken, "S01", drAt, s.drLength(), drKw, 50_000, out);
-      Consumer<Long> drTrigger = DrTrigger.at(drAt.minus(drNotice).toEpochMilli(), trigger::post);
+      Consumer<Long> drTrigger = drAt == null ? t -> { } : DrTrigger.at(dr.announce().toEpochMilli(), trigger::post);
       try (FleetRunner fleet = new FleetRunner(plan, keys, gateway.coapsPorts().stream().map(port -> new InetSocketAddress("127.0.0.1", port)).toList());
            PipelineLag lag = new PipelineLag(rest, clock, jobIds.get(0), jobIds.size() > 2 ? jobIds.get(2) : null).start()) {
         result.fleet = fleet.run(new FleetRunner.Settings(clock, simEnd, s.readingEvery(), s.packSize(), s.compliance(), 512, s.progress()),
@@ -247,7 +286,9 @@ public final class Demo {
         result.reconciled = Reconciler.allOk(result.reconcile);
         result.figures = DemoFigures.collect(ks, stack.kafka().bootstrapServers(), prefix, plan,
             List.of(dayInt(day), dayInt(day.plusDays(1))));
-        result.figures.loadDr(ks, trigger.eventId, drAt.toEpochMilli(), drAt.plus(s.drLength()).toEpochMilli(), drKw * 1000, s.interval().toMillis());
+        if (drAt != null) {
+          result.figures.loadDr(ks, trigger.eventId, drAt.toEpochMilli(), drAt.plus(s.drLength()).toEpochMilli(), drKw * 1000, s.interval().toMillis());
+        }
       }
       result.lateDeviceEnergy = rest.counterSum(jobIds.get(0), "lateDeviceEnergy");
       result.lateFeederState = rest.counterSum(jobIds.get(1), "lateFeederState");
