@@ -67,6 +67,7 @@ final class DemoCommand implements Callable<Integer> {
     t.row("DR event " + (f.drEventId == null ? "(none)" : f.drEventId), "target " + Demo.kwh(f.drTargetMilliWh()) + ", verified delivery "
         + Demo.kwh(f.drDeliveredMilliWh()) + " in " + f.dr.stream().filter(p -> p.devices() > 0).count() + " of its " + f.dr.size() + " intervals");
     t.row("DR commands received / followed", r.fleet.commandsReceived.get() + " / " + r.fleet.commandsFollowed.get());
+    t.row("devices observing their commands", String.format("%,d of %,d", s.devices() - r.fleet.notObserving.get(), s.devices()));
     t.row("most behind the simulated clock", String.format("fleet %s, quality job %s, DR job %s (simulated)", minutes(r.mostBehind.fleet()),
         minutes(r.mostBehind.qualityJob()), minutes(r.mostBehind.drJob())));
     f.ledger.byReason.forEach((reason, amount) -> t.row("ledger " + reason, Demo.sstar(amount)));

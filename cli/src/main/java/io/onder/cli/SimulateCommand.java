@@ -156,6 +156,7 @@ final class SimulateCommand implements Callable<Integer> {
         s.commandsReceived.get(), s.commandsFollowed.get(), String.format("%.1f s", s.wallMillis / 1000.0));
     String out = t.render();
     if (!s.rejects().isEmpty()) out += "refused by code: " + s.rejects() + "\n";
+    if (s.notObserving.get() > 0) out += s.notObserving.get() + " devices could not observe their commands (no answer, or the gateway did not take it)\n";
     return out;
   }
 

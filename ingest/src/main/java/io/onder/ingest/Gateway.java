@@ -68,6 +68,9 @@ public final class Gateway implements AutoCloseable {
     Configuration cf = Configuration.createStandardWithoutFile();
     cf.set(CoapConfig.MAX_RESOURCE_BODY_SIZE, config.maxPayloadBytes());
     cf.set(CoapConfig.MAX_ACTIVE_PEERS, 200_000);
+    // every device observes its commands: Californium's default takes no observation past 50,000 (a 100,000-device
+    // fleet had half its devices unable to receive a DR command)
+    cf.set(CoapConfig.MAX_SERVER_OBSERVES, config.maxObservers());
     // CoAP deduplication per device, its last 64 messages, instead of every message of the last EXCHANGE_LIFETIME
     // (247 s): at 5,000 requests/s the global store held over a million entries, the live heap grew by ~25 MB/s and
     // young-collection pauses reached 50-80 ms. A device repeats only its few newest messages, and a reading repeated

@@ -207,15 +207,17 @@ public final class DeviceClient implements AutoCloseable {
 
   /**
    * Observes the device's commands; each new command is acknowledged and handed to {@code onCommand}. The future
-   * completes with the gateway's first answer (or the failure to get one): the DTLS handshake is done by then.
+   * completes with the gateway's first answer (or the failure to get one): the DTLS handshake is done by then. It is
+   * true when the gateway took the observation (its answer carries the Observe option): a gateway at its limit of
+   * observers answers without it, and the device would never hear of a command.
    */
-  public CompletableFuture<Void> observeCommands(Consumer<Command> onCommand) {
+  public CompletableFuture<Boolean> observeCommands(Consumer<Command> onCommand) {
     java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    CompletableFuture<Void> answered = new CompletableFuture<>();
+    CompletableFuture<Boolean> answered = new CompletableFuture<>();
     observation = commands.observe(new CoapHandler() {
       @Override
       public void onLoad(CoapResponse response) {
-        answered.complete(null);
+        answered.complete(response.getCode() == CoAP.ResponseCode.CONTENT && response.getOptions().hasObserve());
         if (response.getCode() != CoAP.ResponseCode.CONTENT) return;
         try {
           for (JsonNode c : JSON.readTree(response.getPayload())) {
@@ -233,7 +235,7 @@ public final class DeviceClient implements AutoCloseable {
 
       @Override
       public void onError() {
-        answered.complete(null);
+        answered.complete(false);
       }
     });
     return answered;

@@ -48,6 +48,8 @@ public final class FleetRunner implements AutoCloseable {
     public final AtomicLong retries = new AtomicLong();
     public final AtomicLong commandsReceived = new AtomicLong();
     public final AtomicLong commandsFollowed = new AtomicLong();
+    /** Devices whose observation of their commands the gateway did not take, or that got no first answer. */
+    public final AtomicLong notObserving = new AtomicLong();
     public final Map<String, AtomicLong> rejectsByCode = new ConcurrentHashMap<>();
     public final ConcurrentHistogram ackLatencyMicros = new ConcurrentHistogram(3);
     public volatile long wallMillis;
@@ -184,7 +186,8 @@ public final class FleetRunner implements AutoCloseable {
         }
         model.command("REDUCE".equals(cmd.action()), cmd.requestedW(), cmd.end(), complies);
         if (complies) sum.commandsFollowed.incrementAndGet();
-      }).whenComplete((ok, err) -> {
+      }).whenComplete((observing, err) -> {
+        if (!Boolean.TRUE.equals(observing)) sum.notObserving.incrementAndGet();
         if (slot) connecting.release();
       });
       devices.add(dev);

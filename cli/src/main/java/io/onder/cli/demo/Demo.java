@@ -151,6 +151,7 @@ public final class Demo {
     Gateway gateway = null;
     DrApi drApi = null;
     KafkaOut drOut = null;
+    CqlSession registrySession = null; // the gateway's and the DR API's
     FlinkRest rest = new FlinkRest(stack.flink().restUrl());
     try (CqlSession session = stack.cassandra().session(null)) {
       step("run " + runId + ": keyspace " + keyspace + ", topics " + prefix + "*");
@@ -213,7 +214,7 @@ public final class Demo {
       gp.setProperty("onder.kafka.topic.prefix", prefix);
       gp.setProperty("onder.cassandra.keyspace", keyspace);
       GatewayConfig gc = new GatewayConfig(gp);
-      CqlSession registrySession = stack.cassandra().session(null);
+      registrySession = stack.cassandra().session(null);
       gateway = new Gateway(gc, new CassandraDeviceRegistry(registrySession, keyspace, Duration.ofSeconds(30)), new SecretResolver(), clock).start();
       out.println("  gateway coaps://127.0.0.1:" + gateway.coapsPort() + (extraPorts.isEmpty() ? "" : ", also on ports " + String.join(",", extraPorts)));
       String utilityToken = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(24));
@@ -301,6 +302,7 @@ public final class Demo {
       if (drApi != null) drApi.close();
       if (drOut != null) drOut.close();
       if (gateway != null) gateway.close();
+      if (registrySession != null) registrySession.close();
       if (!s.keep()) {
         PipelineRun.cancel(rest, jobIds);
         dropRun();

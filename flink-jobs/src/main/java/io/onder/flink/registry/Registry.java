@@ -29,16 +29,21 @@ public final class Registry implements Serializable {
 
   public static Registry load(CqlSession session) {
     Map<String, Device> devices = new HashMap<>();
+    Map<String, String> names = new HashMap<>(); // feeders, substations, regions and kinds repeat: one string each
     for (Row r : session.execute("SELECT device_id, feeder_id, substation_id, region_id, kind, owner_address, max_import_w, "
         + "max_export_w, flexible_w, storage_milli_wh, revoked FROM devices")) {
-      devices.put(r.getString(0), new Device(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-          r.getString(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getBoolean(10)));
+      devices.put(r.getString(0), new Device(r.getString(0), one(names, r.getString(1)), one(names, r.getString(2)), one(names, r.getString(3)),
+          one(names, r.getString(4)), r.getString(5), r.getLong(6), r.getLong(7), r.getLong(8), r.getLong(9), r.getBoolean(10)));
     }
     Map<String, Feeder> feeders = new HashMap<>();
     for (Row r : session.execute("SELECT feeder_id, substation_id, region_id, capacity_w, reverse_flow_limit_w, distributor FROM feeders")) {
       feeders.put(r.getString(0), new Feeder(r.getString(0), r.getString(1), r.getString(2), r.getLong(3), r.getLong(4), r.getString(5)));
     }
     return new Registry(devices, feeders);
+  }
+
+  private static String one(Map<String, String> names, String s) {
+    return s == null ? null : names.computeIfAbsent(s, k -> k);
   }
 
   public Device device(String id) {

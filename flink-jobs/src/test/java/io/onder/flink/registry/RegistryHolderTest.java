@@ -112,53 +112,66 @@ class RegistryHolderTest {
     assertEquals(3, loads.get());
   }
 
-  @Test
-  void holders_whose_reloads_come_due_together_share_one_load() throws Exception {
-    AtomicLong now = new AtomicLong(10_000);
-    AtomicInteger loads = new AtomicInteger();
-    CountDownLatch inLoad = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    Registry loaded = withDevices("d1");
-    java.util.function.Supplier<Registry> slow = () -> {
-      loads.incrementAndGet();
-      inLoad.countDown();
-      try {
-        if (!release.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("not released");
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return loaded;
-    };
-    String key = "shared-" + System.nanoTime();
-    java.util.concurrent.CompletableFuture<Registry> first =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> RegistryHolder.SharedLoads.load(key, 1_000, now::get, slow));
-    assertTrue(inLoad.await(10, TimeUnit.SECONDS));
-    now.addAndGet(999); // a second holder, within the window: it waits for the load in progress instead of its own
-    java.util.concurrent.CompletableFuture<Registry> second =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> RegistryHolder.SharedLoads.load(key, 1_000, now::get, slow));
-    release.countDown();
-    assertSame(loaded, first.get(10, TimeUnit.SECONDS));
-    assertSame(loaded, second.get(10, TimeUnit.SECONDS));
-    assertEquals(1, loads.get());
+  /** A shared source (as Cassandra's is) counting its loads; each load a new registry. */
+  static final class Counted implements RegistryHolder.RegistrySource {
+    static final AtomicInteger LOADS = new AtomicInteger();
 
-    now.addAndGet(2); // past the window: a load of its own
-    RegistryHolder.SharedLoads.load(key, 1_000, now::get, slow);
-    assertEquals(2, loads.get());
+    @Override
+    public Registry load() {
+      LOADS.incrementAndGet();
+      return withDevices("d1");
+    }
+
+    @Override
+    public String sharedKey() {
+      return "counted";
+    }
+  }
+
+  static final AtomicLong CLOCK = new AtomicLong();
+
+  @SuppressWarnings("unchecked")
+  static <T> T copy(T o) throws Exception {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(o);
+    }
+    try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      return (T) in.readObject();
+    }
   }
 
   @Test
-  void a_failed_shared_load_is_not_handed_to_the_next_holder() {
-    AtomicLong now = new AtomicLong(10_000);
-    AtomicInteger loads = new AtomicInteger();
-    String key = "failing-" + System.nanoTime();
-    java.util.function.Supplier<Registry> flaky = () -> {
-      if (loads.incrementAndGet() == 1) throw new IllegalStateException("Cassandra unreachable");
-      return withDevices("d1");
-    };
-    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-        () -> RegistryHolder.SharedLoads.load(key, 1_000, now::get, flaky));
-    assertEquals("Cassandra unreachable", e.getMessage());
-    assertNotNull(RegistryHolder.SharedLoads.load(key, 1_000, now::get, flaky).device("d1"), "loaded again at once");
-    assertEquals(2, loads.get());
+  void the_copies_of_a_holder_share_one_snapshot_and_its_reloads_another_holder_does_not() throws Exception {
+    Counted.LOADS.set(0);
+    RegistryHolder holder = new RegistryHolder(new Counted(), 60_000, System::currentTimeMillis);
+    RegistryHolder a = copy(holder); // two operators' subtasks, as a job hands them out
+    RegistryHolder b = copy(holder);
+    Registry first = a.get();
+    assertSame(first, b.get(), "one snapshot for both copies");
+    assertEquals(1, Counted.LOADS.get());
+    assertNull(b.lookup(r -> r.device("d9")), "unknown, and the snapshot is fresh: no reload");
+    assertEquals(1, Counted.LOADS.get());
+
+    RegistryHolder other = new RegistryHolder(new Counted(), 60_000, System::currentTimeMillis); // another job
+    assertTrue(other.get() != first, "another holder loads its own");
+    assertEquals(2, Counted.LOADS.get());
+  }
+
+  @Test
+  void copies_asking_for_an_unknown_id_together_share_one_reload() throws Exception {
+    CLOCK.set(10_000);
+    Counted.LOADS.set(0);
+    RegistryHolder holder = new RegistryHolder(new Counted(), 60_000, () -> CLOCK.get()); // static: the copies read the same clock
+    RegistryHolder a = copy(holder);
+    RegistryHolder b = copy(holder);
+    Registry first = a.get();
+    CLOCK.addAndGet(5_001);
+    assertNull(a.lookup(r -> r.device("d9")), "still unknown after the reload");
+    assertEquals(2, Counted.LOADS.get());
+    Registry reloaded = b.get();
+    assertTrue(reloaded != first, "the other copy sees the reload");
+    assertNull(b.lookup(r -> r.device("d9")), "and its snapshot is fresh: no reload of its own");
+    assertEquals(2, Counted.LOADS.get());
   }
 }
