@@ -194,6 +194,7 @@ public final class FleetRunner implements AutoCloseable {
     }
     // every device has its session, or its first answer failed (its posts will retry)
     if (connecting.tryAcquire(CONNECTING, 120, TimeUnit.SECONDS)) connecting.release(CONNECTING);
+    s.clock().start(); // a held clock starts once the fleet is connected
     Semaphore inFlight = new Semaphore(s.maxInFlight());
     long step = s.readingEvery().toMillis();
     long steps = (end - start) / step;

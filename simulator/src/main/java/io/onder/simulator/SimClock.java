@@ -12,11 +12,30 @@ import java.time.ZoneOffset;
  */
 public final class SimClock extends Clock {
   private final long simStart;
-  private final long wallStart;
+  private volatile long wallStart;
   private final double speed;
+  /** Standing at {@code simStart} until {@link #start()}. */
+  private volatile boolean held;
 
   public SimClock(Instant simStart, double speed) {
     this(simStart.toEpochMilli(), System.currentTimeMillis(), speed);
+  }
+
+  /**
+   * A clock that reads {@code simStart} until {@link #start()}: a big fleet takes minutes of wall time to open its
+   * DTLS sessions, which at 15x would be hours of the simulated day gone before its first reading.
+   */
+  public static SimClock held(Instant simStart, double speed) {
+    SimClock c = new SimClock(simStart.toEpochMilli(), System.currentTimeMillis(), speed);
+    c.held = true;
+    return c;
+  }
+
+  /** Sets a held clock going from {@code simStart}, now; a running clock is left as it is. */
+  public synchronized void start() {
+    if (!held) return;
+    wallStart = System.currentTimeMillis();
+    held = false;
   }
 
   /**
@@ -44,6 +63,7 @@ public final class SimClock extends Clock {
 
   @Override
   public long millis() {
+    if (held) return simStart;
     return simStart + (long) ((System.currentTimeMillis() - wallStart) * speed);
   }
 
@@ -68,6 +88,7 @@ public final class SimClock extends Clock {
 
   /** Wall milliseconds until the simulated clock reads {@code simMillis} (0 if it already has). */
   public long wallMillisUntil(long simMillis) {
+    if (held) throw new IllegalStateException("the clock is held: start() it first");
     return Math.max(0, (long) Math.ceil((simMillis - millis()) / speed));
   }
 }

@@ -199,7 +199,8 @@ public final class Demo {
       // past the last hour by the grace and two intervals (five minutes at least), so the last intervals and settlement
       // period close: a feeder's interval closes once the watermark is the grace past its end
       Instant simEnd = simStart.plusSeconds((long) (s.hours() * 3600) + grace + Math.max(300, 2 * s.interval().toSeconds()));
-      SimClock clock = new SimClock(simStart, s.speed());
+      // held at the day's start while the fleet opens its sessions, then played at the speed
+      SimClock clock = SimClock.held(simStart, s.speed());
 
       step("gateway (CoAP over DTLS) on the simulated clock, and the settlement bridge");
       Properties gp = new Properties();
