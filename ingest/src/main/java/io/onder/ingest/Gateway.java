@@ -100,7 +100,7 @@ public final class Gateway implements AutoCloseable {
     } else {
       coap = null;
     }
-    CommandsResource commands = new CommandsResource(auth, book, metrics);
+    CommandsResource commands = new CommandsResource(auth, book, metrics, config.commandsMaxAgeSeconds());
     commands.add(new CommandAckResource(auth, new CommandAcks(book, kafka::send, config.topic(Topics.COMMAND_ACKS), clock),
         config.retryAfterSeconds()));
     server.add(new ReadingsResource(auth, ingest, config.maxPayloadBytes(), config.retryAfterSeconds(), metrics), commands);

@@ -56,6 +56,7 @@ public final class GatewayConfig {
   public int maxPayloadBytes() { return integer("onder.ingest.max.payload.bytes"); }
   public int maxRecords() { return integer("onder.ingest.max.records"); }
   public int maxObservers() { return integer("onder.ingest.max.observers"); }
+  public int commandsMaxAgeSeconds() { return integer("onder.ingest.commands.max-age.seconds"); }
   public Duration maxSkew() { return Duration.ofSeconds(integer("onder.ingest.max.skew.seconds")); }
   public Duration horizon() { return Duration.ofHours(integer("onder.ingest.horizon.hours")); }
   public int dedupWindow() { return integer("onder.ingest.dedup.window"); }

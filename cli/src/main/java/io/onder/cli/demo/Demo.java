@@ -111,7 +111,7 @@ public final class Demo {
   private final String keyspace = runId;
   private final String prefix = runId + ".";
   private final Path dir;
-  private final List<String> jobIds = new ArrayList<>();
+  private final List<String> jobIds = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public Demo(LocalStack stack, DemoSettings settings, PrintStream out) {
     this.stack = stack;
@@ -153,6 +153,17 @@ public final class Demo {
     KafkaOut drOut = null;
     CqlSession registrySession = null; // the gateway's and the DR API's
     FlinkRest rest = new FlinkRest(stack.flink().restUrl());
+    // stopped by a signal (Ctrl-C) the run still cleans up after itself: its jobs would otherwise go on running on
+    // the session cluster, and the stack it started would stay up
+    AtomicBoolean cleanedUp = new AtomicBoolean(s.keep());
+    Thread onSignal = new Thread(() -> {
+      if (!cleanedUp.compareAndSet(false, true)) return;
+      step("stopped: cancelling the run's jobs" + (wasUp ? "" : " and stopping the stack"));
+      PipelineRun.cancel(rest, List.copyOf(jobIds));
+      dropRun();
+      if (!wasUp) stack.down(msg -> out.println("  " + msg));
+    }, "onder-demo-stopped");
+    Runtime.getRuntime().addShutdownHook(onSignal);
     try (CqlSession session = stack.cassandra().session(null)) {
       step("run " + runId + ": keyspace " + keyspace + ", topics " + prefix + "*");
       KafkaTopics.apply(stack.kafka().adminProperties(), prefix);
@@ -211,6 +222,9 @@ public final class Demo {
       gp.setProperty("onder.ingest.coaps.port", ports.iterator().next());
       gp.setProperty("onder.ingest.coaps.extra-ports", String.join(",", extraPorts));
       gp.setProperty("onder.ingest.metrics.port", "0");
+      // the demo's gateway never restarts, so its devices need not register again every minute (100,000 devices
+      // would be 1,700 requests a second for that alone)
+      gp.setProperty("onder.ingest.commands.max-age.seconds", "1800");
       gp.setProperty("onder.kafka.bootstrap", stack.kafka().bootstrapServers());
       gp.setProperty("onder.kafka.topic.prefix", prefix);
       gp.setProperty("onder.cassandra.keyspace", keyspace);
@@ -304,13 +318,18 @@ public final class Demo {
       if (drOut != null) drOut.close();
       if (gateway != null) gateway.close();
       if (registrySession != null) registrySession.close();
-      if (!s.keep()) {
+      if (cleanedUp.compareAndSet(false, true)) {
         PipelineRun.cancel(rest, jobIds);
         dropRun();
         if (!wasUp) {
           step("stopping the stack (use --keep to leave it up)");
           stack.down(msg -> out.println("  " + msg));
         }
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or has run
       }
     }
   }
