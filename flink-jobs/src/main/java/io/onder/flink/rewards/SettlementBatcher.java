@@ -45,9 +45,24 @@ public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry
   }
 
   public SettlementBatcher(String rulebookVersion, Map<String, String> payoutAddresses) {
+    this(rulebookVersion, payoutAddresses, MAX_PAYEES_PER_BATCH);
+  }
+
+  /** @param maxPayees the most payees in one batch: a period with more is settled in several batches */
+  SettlementBatcher(String rulebookVersion, Map<String, String> payoutAddresses, int maxPayees) {
+    if (maxPayees < 1) throw new IllegalArgumentException("maxPayees must be >= 1");
     this.rulebookVersion = rulebookVersion;
     this.payoutAddresses = Map.copyOf(payoutAddresses);
+    this.maxPayees = maxPayees;
   }
+
+  /**
+   * The most payees in one batch. A batch is one Kafka record, and Kafka takes records of up to 1 MiB by default: a
+   * period of 82,000 payees made a 3.6 MB batch, which the sink could not send, and nothing was settled. 10,000 payees
+   * are about 450 KB.
+   */
+  public static final int MAX_PAYEES_PER_BATCH = 10_000;
+  private final int maxPayees;
 
   /** {@code name=0x…,name2=0x…}, as given on the job's command line ({@code --payout-addresses}). */
   public static Map<String, String> parsePayoutAddresses(String spec) {
@@ -135,7 +150,17 @@ public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry
       pending.remove(prefix + c.getKey());
       owed.add(new OwedAmount(payoutAddresses.getOrDefault(c.getKey(), c.getKey()), cumulative));
       total = Math.addExact(total, cumulative);
+      if (owed.size() == maxPayees) {
+        emit(period, owed, total, out);
+        owed = new ArrayList<>();
+        total = 0;
+      }
     }
+    if (!owed.isEmpty()) emit(period, owed, total, out);
+  }
+
+  /** One batch of a period: its first keeps the period's id, the further ones (more payees, stragglers) are numbered. */
+  private void emit(long period, List<OwedAmount> owed, long total, Collector<SettlementBatch> out) throws Exception {
     Integer before = emitted.get(period);
     emitted.put(period, before == null ? 1 : before + 1);
     String batchId = rulebookVersion + "/" + period + (before == null ? "" : "/" + (before + 1));
@@ -143,5 +168,4 @@ public class SettlementBatcher extends KeyedProcessFunction<Integer, RewardEntry
         .setPeriodEnd(Instant.ofEpochMilli(periods.endOf(period))).setRulebookVersion(rulebookVersion).setOwed(owed)
         .setTotalCumulative(total).build());
   }
-
 }

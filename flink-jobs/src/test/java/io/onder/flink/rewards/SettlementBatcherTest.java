@@ -14,6 +14,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import io.onder.testkit.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,32 @@ class SettlementBatcherTest {
     // cumulative: 0xa was owed 100, then 5 more
     assertThat(h.extractOutputValues().get(1).getOwed()).containsExactly(new OwedAmount("0xa", 105L));
     assertThat(h.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void a_period_with_more_payees_than_a_batch_holds_settles_in_several_each_payee_in_one() throws Exception {
+    h.close();
+    h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new SettlementBatcher("onder-flex-2025.1", java.util.Map.of(), 2), e -> 0, Types.INT);
+    for (int i = 1; i <= 5; i++) cause("c" + i, "0x" + i, 10L * i, P);
+    h.processWatermark(new Watermark((P + 1) * HOUR));
+    var batches = h.extractOutputValues();
+    assertThat(batches).extracting(SettlementBatch::getBatchId)
+        .containsExactly("onder-flex-2025.1/" + P, "onder-flex-2025.1/" + P + "/2", "onder-flex-2025.1/" + P + "/3");
+    assertThat(batches).extracting(b -> b.getOwed().size()).containsExactly(2, 2, 1);
+    assertThat(batches).allSatisfy(b -> assertThat(b.getTotalCumulative()).isEqualTo(b.getOwed().stream().mapToLong(OwedAmount::getCumulativeAmount).sum()));
+    assertThat(batches.stream().flatMap(b -> b.getOwed().stream()).toList()).containsExactly(new OwedAmount("0x1", 10L), new OwedAmount("0x2", 20L),
+        new OwedAmount("0x3", 30L), new OwedAmount("0x4", 40L), new OwedAmount("0x5", 50L));
+
+    cause("late", "0x9", 7, P); // a straggler of the closed period: the next number
+    Await.until("the straggler's batch", java.time.Duration.ofSeconds(10), () -> {
+      try {
+        h.setProcessingTime(h.getProcessingTime() + 1_000);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      return h.extractOutputValues().size() == 4;
+    });
+    assertThat(h.extractOutputValues().get(3).getBatchId()).isEqualTo("onder-flex-2025.1/" + P + "/4");
   }
 
   @Test
