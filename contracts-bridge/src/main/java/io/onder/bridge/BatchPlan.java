@@ -14,10 +14,11 @@ import org.web3j.abi.datatypes.generated.Uint256;
 /**
  * One settleBatch call, built against the chain state it names ({@code expectedOwnerCount}): owners paid for the
  * first time get indices expectedOwnerCount, +1, …; entries are sorted by index so the contract rewrites each
- * packed slot once. {@code total} is what the call will credit if the chain has not moved.
+ * packed slot once. {@code total} is what the call will credit if the chain has not moved. {@code scannedTo}: the
+ * position in the planner's owner list up to which the chain was read for this plan.
  */
 public record BatchPlan(long expectedOwnerCount, List<String> newOwners, List<Entry> entries, long total,
-    List<String> overpaid) {
+    List<String> overpaid, int scannedTo) {
 
   /** uint32 owner index, uint64 cumulative amount. */
   public record Entry(long index, long cumulativeAmount) {}

@@ -76,7 +76,7 @@ public final class GasBench {
     d.fundHub(chain, admin, 100_000_000_000L);
     ChannelHub hub = ChannelHub.load(d.hub().getContractAddress(), chain.web3j(), chain.txManager(admin),
         chain.gasProvider(Deployment.GAS_LIMIT));
-    BatchPlanner planner = new BatchPlanner(hub, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    BatchPlanner planner = new BatchPlanner(chain, hub, Integer.MAX_VALUE, Integer.MAX_VALUE);
     List<Row> rows = new ArrayList<>();
     int seed = 0;
     for (int n : SIZES) {

@@ -19,8 +19,9 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
 /**
- * Settles a ledger batch on the hub: plan from chain state, send, await the receipt, plan again, until nothing is
- * due. Every round re-reads the chain, so a retry, a restart after kill -9, or a transaction someone else got in
+ * Settles a ledger batch on the hub: plan from chain state, send, await the receipt, plan again, until a pass over
+ * every owner finds nothing due. Every round reads the chain for the owners it plans (after a confirmed
+ * transaction, from where the last plan stopped; at the end, all of them once more), so a retry, a restart after kill -9, or a transaction someone else got in
  * first never pays an owner twice and never skips one: the contract pays only cumulative minus already paid, and
  * a plan built on a stale owner count reverts instead of mis-assigning indices.
  */
@@ -50,12 +51,18 @@ public final class HubSettler {
   /** Pays everything still due on {@code owed}; returns the transactions this call sent (none if all was paid). */
   public List<TxResult> settle(String batchId, List<Owed> owed) throws Exception {
     byte[] ref = batchRef(batchId);
+    List<Owed> due = BatchPlanner.distinct(owed);
     List<TxResult> results = new ArrayList<>();
     int reverts = 0;
+    int from = 0; // owners before this position were paid by this call's confirmed transactions or needed nothing
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      BatchPlan plan = planner.plan(owed);
+      BatchPlan plan = planner.plan(due, from);
       if (!plan.overpaid().isEmpty()) LOG.warn("batch {}: chain paid more than the ledger owes to {} owner(s)", batchId, plan.overpaid().size());
-      if (plan.isEmpty()) return results;
+      if (plan.isEmpty()) {
+        if (from == 0) return results; // a whole pass over the chain found nothing due
+        from = 0;
+        continue;
+      }
       String data = plan.callData(ref);
       BigInteger gas;
       try {
@@ -66,6 +73,7 @@ public final class HubSettler {
       }
       TxResult r = submit(data, gas, plan);
       results.add(r);
+      if (r.confirmed()) from = plan.scannedTo();
       if (!r.confirmed() && ++reverts > MAX_REVERTS) throw new IllegalStateException("batch " + batchId + ": too many reverted transactions");
       LOG.info("batch {}: tx {} block {} paid {} owner(s) {} S* units, gas {}", batchId, r.txHash(), r.blockNumber(),
           r.payees(), r.paidTotal(), r.gasUsed());

@@ -44,7 +44,7 @@ public final class Reconciler {
     owners.addAll(vouchers.keySet());
     owners.addAll(registeredOwners());
     List<String> list = new ArrayList<>(owners);
-    Map<String, BatchPlanner.OnChain> chain = new BatchPlanner(hub, 0, 0).read(list);
+    Map<String, BatchPlanner.OnChain> chain = BatchPlanner.read(web3j, hub.getContractAddress(), list);
     String signer = hub.signer().send();
     byte[] domain = VoucherSigner.domainSeparator(VoucherSigner.DOMAIN_NAME, VoucherSigner.DOMAIN_VERSION, chainId, hub.getContractAddress());
     List<Line> out = new ArrayList<>();

@@ -53,7 +53,7 @@ public final class SettlementBridge {
     this.chain = chain;
     this.hub = hub;
     this.signer = signer;
-    this.settler = new HubSettler(chain, hub, new BatchPlanner(hub, maxOwnersPerTx, Math.max(1, maxOwnersPerTx / 2)));
+    this.settler = new HubSettler(chain, hub, new BatchPlanner(chain, hub, maxOwnersPerTx, Math.max(1, maxOwnersPerTx / 2)));
     this.store = store;
     this.receipts = receipts;
     this.receiptsTopic = receiptsTopic;
@@ -73,8 +73,7 @@ public final class SettlementBridge {
     if (sum != batch.getTotalCumulative()) {
       throw new IllegalArgumentException("batch " + batchId + ": owed amounts sum to " + sum + ", batch says " + batch.getTotalCumulative());
     }
-    List<Voucher> vouchers = new ArrayList<>(owed.size());
-    for (Owed o : owed) vouchers.add(signer.sign(o.owner(), o.cumulativeAmount()));
+    List<Voucher> vouchers = signer.signAll(owed);
     store.putVouchers(vouchers, batchId, clock.instant());
 
     List<HubSettler.TxResult> txs = settler.settle(batchId, owed);

@@ -48,6 +48,11 @@ public final class VoucherSigner {
     return new Voucher(owner.toLowerCase(), cumulativeAmount, chainId, hub.toLowerCase(), rsv);
   }
 
+  /** Every owner's voucher, in order; signed on all cores (a secp256k1 signature takes about half a millisecond). */
+  public java.util.List<Voucher> signAll(java.util.List<Owed> owed) {
+    return owed.parallelStream().map(o -> sign(o.owner(), o.cumulativeAmount())).toList();
+  }
+
   /** EIP-712 domain separator of a contract using OpenZeppelin's EIP712(name, version). */
   public static byte[] domainSeparator(String name, String version, long chainId, String contract) {
     return keccak(concat(DOMAIN_TYPEHASH, keccak(name), keccak(version), word(new Uint256(chainId)),

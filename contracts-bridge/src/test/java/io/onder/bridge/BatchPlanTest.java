@@ -10,7 +10,7 @@ import org.web3j.utils.Numeric;
 class BatchPlanTest {
   @Test
   void entries_pack_into_twelve_big_endian_bytes_each() {
-    BatchPlan p = new BatchPlan(7, List.of(), List.of(new BatchPlan.Entry(1, 0x0102030405060708L), new BatchPlan.Entry(0xfffffffeL, 5)), 0, List.of());
+    BatchPlan p = new BatchPlan(7, List.of(), List.of(new BatchPlan.Entry(1, 0x0102030405060708L), new BatchPlan.Entry(0xfffffffeL, 5)), 0, List.of(), 2);
     ByteBuffer b = ByteBuffer.wrap(p.packedEntries());
     assertThat(b.remaining()).isEqualTo(24);
     assertThat(b.getInt()).isEqualTo(1);
@@ -21,7 +21,7 @@ class BatchPlanTest {
 
   @Test
   void call_data_starts_with_the_settle_batch_selector() {
-    BatchPlan p = new BatchPlan(0, List.of("0x00000000000000000000000000000000000000aa"), List.of(new BatchPlan.Entry(0, 1)), 1, List.of());
+    BatchPlan p = new BatchPlan(0, List.of("0x00000000000000000000000000000000000000aa"), List.of(new BatchPlan.Entry(0, 1)), 1, List.of(), 1);
     assertThat(p.callData(new byte[32])).startsWith(HubErrors.selector("settleBatch(uint256,address[],bytes,bytes32)"));
   }
 

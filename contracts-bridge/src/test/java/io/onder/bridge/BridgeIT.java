@@ -313,7 +313,7 @@ class BridgeIT {
 
   private boolean settled(List<String> addresses, Map<String, Long> owed) {
     try {
-      var chain = new BatchPlanner(hub, 0, 0).read(addresses);
+      var chain = BatchPlanner.read(f.chain.web3j(), hub.getContractAddress(), addresses);
       return owed.entrySet().stream().allMatch(e -> chain.get(e.getKey().toLowerCase()).paid() == e.getValue());
     } catch (Exception e) {
       throw new IllegalStateException(e);

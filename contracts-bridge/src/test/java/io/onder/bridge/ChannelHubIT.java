@@ -37,7 +37,7 @@ class ChannelHubIT {
   }
 
   private HubSettler settler() {
-    return new HubSettler(f.chain, op, new BatchPlanner(op, 1000, 1000));
+    return new HubSettler(f.chain, op, new BatchPlanner(f.chain, op, 1000, 1000));
   }
 
   private static BigInteger big(long v) {
@@ -171,6 +171,32 @@ class ChannelHubIT {
     assertThat(e.total).isEqualTo(big(85 + 10 + 50 + 40 + 11));
     long[] expected = {10, 11, 0, 0, 40, 50, 0, 0, 85};
     for (int i = 0; i < 9; i++) assertThat(op.paidOfIndex(big(i)).send()).as("index " + i).isEqualTo(big(expected[i]));
+    assertConservation(owners);
+  }
+
+  @Test
+  void a_batch_larger_than_a_transaction_pays_every_owner_exactly_what_is_due_across_transactions() throws Exception {
+    List<String> owners = new ArrayList<>();
+    for (int i = 0; i < 23; i++) owners.add(Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(5000 + i), 40));
+    // some owners were paid before: two in full, one in part
+    settler().settle("earlier", List.of(new Owed(owners.get(3), 30), new Owed(owners.get(10), 1_000), new Owed(owners.get(17), 170)));
+    List<Owed> owed = new ArrayList<>();
+    for (int i = 0; i < owners.size(); i++) owed.add(new Owed(owners.get(i), i == 10 ? 1_500 : i == 20 ? 0 : i * 10L));
+    owed.add(new Owed(owners.get(5), 55)); // a repeat: the larger amount counts
+    // at most 4 owners a transaction, of which at most 2 first-time: the plan must go on from where the last one stopped
+    HubSettler small = new HubSettler(f.chain, op, new BatchPlanner(f.chain, op, 4, 2));
+    var txs = small.settle("big", owed);
+    assertThat(txs).allMatch(HubSettler.TxResult::confirmed);
+    assertThat(txs.size()).as("18 first-time owners (two are owed nothing), 2 a transaction").isBetween(9, 10);
+    for (int i = 0; i < owners.size(); i++) {
+      long expected = i == 10 ? 1_500 : i == 20 ? 0 : i == 5 ? 55 : i * 10L;
+      assertThat(op.paidOf(owners.get(i)).send()).as("owner " + i).isEqualTo(big(expected));
+    }
+    long paidNow = txs.stream().mapToLong(HubSettler.TxResult::paidTotal).sum();
+    long dueNow = 0;
+    for (int i = 0; i < owners.size(); i++) dueNow += i == 10 ? 500 : i == 20 || i == 3 ? 0 : i == 17 ? 0 : i == 5 ? 55 : i * 10L;
+    assertThat(paidNow).as("only what was still due").isEqualTo(dueNow);
+    assertThat(small.settle("big", owed)).as("a whole pass finds nothing due").isEmpty();
     assertConservation(owners);
   }
 
