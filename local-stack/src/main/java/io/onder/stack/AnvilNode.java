@@ -95,7 +95,7 @@ public final class AnvilNode implements ManagedServer {
     }
     process.start(List.of(binary().toString(), "--host", "127.0.0.1", "--port", config.get("onder.anvil.port"),
         "--chain-id", config.get("onder.anvil.chain.id"), "--accounts", "0",
-        "--state", dir.resolve("state.json").toString(), "--state-interval", "1",
+        "--state", dir.resolve("state.json").toString(), "--state-interval", config.get("onder.anvil.state.interval.seconds"),
         "--quiet"), Map.of(), dir);
   }
 

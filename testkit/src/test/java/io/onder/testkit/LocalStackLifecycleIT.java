@@ -91,10 +91,11 @@ class LocalStackLifecycleIT {
     stack.anvil().call("anvil_setBalance", spender, "0x1234");
     stack.anvil().call("evm_mine");
     long block = Long.decode(stack.anvil().call("eth_blockNumber"));
-    // anvil dumps its state every second: wait for a dump written after the block was mined
+    // anvil dumps its state every onder.anvil.state.interval.seconds: wait for a dump written after the block was mined
     Path state = stack.config().dir(Server.ANVIL).resolve("state.json");
     long minedAt = System.currentTimeMillis();
-    Await.until("a state dump after the mined block", Duration.ofSeconds(10),
+    long interval = Long.parseLong(stack.config().get("onder.anvil.state.interval.seconds"));
+    Await.until("a state dump after the mined block", Duration.ofSeconds(3 * interval + 5),
         () -> Files.exists(state) && state.toFile().lastModified() > minedAt + 1000);
     stack.anvil().kill();
     assertThat(stack.anvil().health().ok()).isFalse();
