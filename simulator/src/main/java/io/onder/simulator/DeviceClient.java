@@ -87,7 +87,10 @@ public final class DeviceClient implements AutoCloseable {
   private final CoapClient readings;
   private final CoapClient commands;
   private final CoapClient acks;
-  private CoapObserveRelation observation;
+  private volatile CoapObserveRelation observation;
+  private volatile CoapHandler onCommands;
+  /** Set when a request went unanswered: the next answer comes over a new DTLS session, maybe of a restarted gateway. */
+  private final java.util.concurrent.atomic.AtomicBoolean newSession = new java.util.concurrent.atomic.AtomicBoolean();
   private final ScheduledExecutorService executor;
   private volatile boolean closed;
   private final java.util.concurrent.atomic.AtomicInteger answersInFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -188,6 +191,7 @@ public final class DeviceClient implements AutoCloseable {
     readings.advanced(new CoapHandler() {
       @Override
       public void onLoad(CoapResponse response) {
+        if (newSession.compareAndSet(true, false)) observeAgain();
         f.complete(new Ack(response.getCode().value, response.getResponseText(), System.nanoTime() - t0));
       }
 
@@ -199,6 +203,7 @@ public final class DeviceClient implements AutoCloseable {
         link.connector.forceResumeSessionFor(gateway);
         readings.setDestinationContext(null);
         acks.setDestinationContext(null);
+        newSession.set(true);
         f.complete(new Ack(0, "no answer", System.nanoTime() - t0));
       }
     }, req);
@@ -214,7 +219,7 @@ public final class DeviceClient implements AutoCloseable {
   public CompletableFuture<Boolean> observeCommands(Consumer<Command> onCommand) {
     java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     CompletableFuture<Boolean> answered = new CompletableFuture<>();
-    observation = commands.observe(new CoapHandler() {
+    onCommands = new CoapHandler() {
       @Override
       public void onLoad(CoapResponse response) {
         answered.complete(response.getCode() == CoAP.ResponseCode.CONTENT && response.getOptions().hasObserve());
@@ -237,8 +242,22 @@ public final class DeviceClient implements AutoCloseable {
       public void onError() {
         answered.complete(false);
       }
-    });
+    };
+    observation = commands.observe(onCommands);
     return answered;
+  }
+
+  /**
+   * Registers the observation of {@code /commands} again once a request is answered over a new DTLS session: a
+   * restarted gateway has no observers, and without this the device would hear no command until its observation's
+   * Max-Age ran out. Commands it has already seen are not handed on or answered twice.
+   */
+  private void observeAgain() {
+    CoapObserveRelation old = observation;
+    if (closed || old == null) return;
+    old.reactiveCancel(); // forgotten here; the gateway it was registered with is gone or drops it on its next notification
+    commands.setDestinationContext(null);
+    observation = commands.observe(onCommands);
   }
 
   /**

@@ -222,9 +222,6 @@ public final class Demo {
       gp.setProperty("onder.ingest.coaps.port", ports.iterator().next());
       gp.setProperty("onder.ingest.coaps.extra-ports", String.join(",", extraPorts));
       gp.setProperty("onder.ingest.metrics.port", "0");
-      // the demo's gateway never restarts, so its devices need not register again every minute (100,000 devices
-      // would be 1,700 requests a second for that alone)
-      gp.setProperty("onder.ingest.commands.max-age.seconds", "1800");
       gp.setProperty("onder.kafka.bootstrap", stack.kafka().bootstrapServers());
       gp.setProperty("onder.kafka.topic.prefix", prefix);
       gp.setProperty("onder.cassandra.keyspace", keyspace);
@@ -295,7 +292,7 @@ public final class Demo {
         PipelineRun.awaitWatermark(rest, jobIds.get(1), "settlement-batcher", periodsEnd, Duration.ofMinutes(5));
         out.println("  the rewards job has closed every settlement period of the day");
         int batches = PipelineRun.awaitSettled(ks, stack.kafka().bootstrapServers(), prefix,
-            () -> bridgeFailure[0] == null ? null : String.valueOf(bridgeFailure[0].getMessage()), Duration.ofMinutes(5));
+            () -> bridgeFailure[0] == null ? null : String.valueOf(bridgeFailure[0].getMessage()), Duration.ofMinutes(5), s.progress());
         out.println("  " + batches + " settlement batches, all settled on chain");
         step("reconcile: what the ledger owes, what the vouchers say, what the chain paid");
         result.reconcile = PipelineRun.reconcile(stack.anvil(), contracts, new SettlementStore(ks));
