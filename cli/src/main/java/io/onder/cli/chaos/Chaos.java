@@ -281,7 +281,7 @@ public final class Chaos {
       try (CqlSession ks = stack.cassandra().session(keyspace)) {
         PipelineRun.awaitWatermark(rest, jobIds.get(1), "settlement-batcher", periodsEnd, Duration.ofMinutes(5));
         int settled = PipelineRun.awaitSettled(ks, kafka, prefix, () -> bridgeProcess.running().isPresent() ? null
-            : "the bridge process exited; see " + bridgeProcess.logFile(), Duration.ofMinutes(5));
+            : "the bridge process exited; see " + bridgeProcess.logFile(), Duration.ofMinutes(5), s.progress());
         out.println("  " + settled + " settlement batches, all with receipts");
       }
       gatewayProcess.stop(Duration.ofSeconds(10));

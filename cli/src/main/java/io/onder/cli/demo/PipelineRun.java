@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import io.onder.bridge.Chain;
 import io.onder.bridge.Deployment;
 import io.onder.bridge.GasBench;
@@ -178,19 +181,34 @@ public final class PipelineRun {
     return wm == Long.MAX_VALUE ? Long.MIN_VALUE : wm;
   }
 
-  /** Waits until every settlement batch in the run's batches topic has a receipt from the bridge. */
-  public static int awaitSettled(CqlSession ks, String bootstrap, String prefix, Supplier<String> bridgeFailure, Duration timeout)
-      throws InterruptedException {
+  /**
+   * Waits until every settlement batch in the run's batches topic has a receipt from the bridge, for as long as the
+   * bridge keeps settling: a day of 100,000 devices is some ten batches of 10,000 payees. Fails when the bridge
+   * stopped, or settled no further batch within {@code stall}. Returns the number of batches.
+   */
+  public static int awaitSettled(CqlSession ks, String bootstrap, String prefix, Supplier<String> bridgeFailure, Duration stall,
+      boolean progress) throws InterruptedException {
     Set<String> batches = new TreeSet<>(DemoFigures.keys(bootstrap, prefix + Topics.SETTLEMENT_BATCHES));
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      String failure = bridgeFailure.get();
-      if (failure != null) throw new IllegalStateException("the bridge stopped: " + failure);
-      Set<String> settled = new HashSet<>();
-      for (Row r : ks.execute("SELECT batch_id FROM settlement_receipts")) settled.add(r.getString(0));
-      if (settled.containsAll(batches)) return batches.size();
-      Thread.sleep(500); // polling Cassandra for the receipts, with a deadline
+    int done = 0;
+    try (ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("batches settled").setInitialMax(batches.size())
+        .setStyle(ProgressBarStyle.ASCII).continuousUpdate().build() : null) {
+      long deadline = System.nanoTime() + stall.toNanos();
+      while (System.nanoTime() < deadline) {
+        String failure = bridgeFailure.get();
+        if (failure != null) throw new IllegalStateException("the bridge stopped: " + failure);
+        Set<String> settled = new HashSet<>();
+        for (Row r : ks.execute("SELECT batch_id FROM settlement_receipts")) settled.add(r.getString(0));
+        settled.retainAll(batches);
+        if (settled.size() > done) {
+          done = settled.size();
+          deadline = System.nanoTime() + stall.toNanos();
+          if (bar != null) bar.stepTo(done);
+        }
+        if (done == batches.size()) return batches.size();
+        Thread.sleep(500); // polling Cassandra for the receipts, with a deadline
+      }
     }
-    throw new IllegalStateException("not every settlement batch was settled within " + timeout.toMinutes() + " min");
+    throw new IllegalStateException("the bridge settled no further batch for " + stall.toMinutes() + " min: " + done + " of "
+        + batches.size() + " settlement batches settled");
   }
 }
