@@ -152,6 +152,12 @@ public class DemandResponseFunction extends KeyedProcessFunction<String, DrInput
   }
 
   @Override
+  public void close() throws Exception {
+    registry.release(); // the last of the job's operators in this TaskManager to close drops the snapshot and its session
+    super.close();
+  }
+
+  @Override
   public void open(OpenContext ctx) {
     registry.get(); // loaded here, not by the first record: a load takes seconds and would hold that record and every later one
     devices = getRuntimeContext().getMapState(new MapStateDescriptor<>("dr-devices", Types.STRING, Types.POJO(DeviceFlexState.class)));

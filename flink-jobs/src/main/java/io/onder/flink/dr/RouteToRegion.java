@@ -25,6 +25,12 @@ public class RouteToRegion extends ProcessFunction<DrInput, DrInput> {
   }
 
   @Override
+  public void close() throws Exception {
+    registry.release(); // the last of the job's operators in this TaskManager to close drops the snapshot and its session
+    super.close();
+  }
+
+  @Override
   public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
     registry.get(); // loaded here, not by the first record: a load takes seconds and would hold that record and every later one
   }

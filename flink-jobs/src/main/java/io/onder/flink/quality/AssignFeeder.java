@@ -20,6 +20,12 @@ public class AssignFeeder extends ProcessFunction<DeviceEnergy, DeviceEnergy> {
   }
 
   @Override
+  public void close() throws Exception {
+    registry.release(); // the last of the job's operators in this TaskManager to close drops the snapshot and its session
+    super.close();
+  }
+
+  @Override
   public void open(OpenContext ctx) {
     registry.get(); // loaded here, not by the first record: a load takes seconds and would hold that record and every later one
     unknown = getRuntimeContext().getMetricGroup().counter("unknownDevices");

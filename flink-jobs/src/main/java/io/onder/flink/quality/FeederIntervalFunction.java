@@ -66,6 +66,12 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
   }
 
   @Override
+  public void close() throws Exception {
+    registry.release(); // the last of the job's operators in this TaskManager to close drops the snapshot and its session
+    super.close();
+  }
+
+  @Override
   public void open(OpenContext ctx) {
     registry.get(); // loaded here, not by the first record: a load takes seconds and would hold that record and every later one
     pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING, Types.POJO(DeviceEnergy.class)));

@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * a device registered a moment ago is found before its first reading is judged.
  *
  * <p>The copies of one holder (a job hands one to each operator that reads the registry; each subtask deserializes
- * its own) share one snapshot and its reloads in a JVM when the source is shared ({@link RegistrySource#sharedKey}:
- * the registry in one keyspace). Each holding a snapshot of its own, loaded at its own time, a TaskManager held a dozen
- * copies of a 100,000-device registry. Another holder, as another job or a job built again makes, has a snapshot of
- * its own.
+ * its own) share one snapshot, its reloads and the source's connection in a JVM. Each holding a snapshot of its own,
+ * loaded at its own time, a TaskManager held a dozen copies of a 100,000-device registry. Another holder, as another
+ * job or a job built again makes, has a snapshot of its own. Operators {@link #release} their copy when they close;
+ * when the last copy in the JVM is released, the snapshot is dropped and the source closed (Cassandra's session: one
+ * per holder and TaskManager, kept across reloads, not one opened for each).
  *
  * <p>The background thread exists only while a reload runs (no thread outlives it, so a cancelled job leaves none
  * behind). A reload that fails leaves the snapshot in place, logs, and is tried again after min(refresh, 5 s).
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class RegistryHolder implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(RegistryHolder.class);
-  /** Snapshots of shared sources, by key and holder. */
+  /** Snapshots by holder, shared by its copies in this JVM. */
   private static final ConcurrentHashMap<String, Snapshots> SHARED = new ConcurrentHashMap<>();
   private final RegistrySource source;
   private final long refreshMillis;
@@ -46,10 +47,8 @@ public final class RegistryHolder implements Serializable {
   public interface RegistrySource extends Serializable {
     Registry load();
 
-    /** Holders of sources with the same key share their snapshot in a JVM; null (the default): one of its own. */
-    default String sharedKey() {
-      return null;
-    }
+    /** Lets go of what loads keep open; called when the last copy of the holder in the JVM is released. */
+    default void close() {}
   }
 
   /** A clock that survives serialization with the holder. */
@@ -70,17 +69,33 @@ public final class RegistryHolder implements Serializable {
     return new CassandraSource(contactPoint, keyspace);
   }
 
-  private record CassandraSource(String contactPoint, String keyspace) implements RegistrySource {
+  /** Loads over one session, opened by the first load and kept; a load that fails closes it, the next opens another. */
+  private static final class CassandraSource implements RegistrySource {
+    private static final long serialVersionUID = 1L;
+    private final String contactPoint;
+    private final String keyspace;
+    private transient CqlSession session;
+
+    CassandraSource(String contactPoint, String keyspace) {
+      this.contactPoint = contactPoint;
+      this.keyspace = keyspace;
+    }
+
     @Override
-    public Registry load() {
-      try (CqlSession s = io.onder.flink.io.CassandraSessions.open(contactPoint, keyspace)) {
-        return Registry.load(s);
+    public synchronized Registry load() {
+      if (session == null) session = io.onder.flink.io.CassandraSessions.open(contactPoint, keyspace);
+      try {
+        return Registry.load(session);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
       }
     }
 
     @Override
-    public String sharedKey() {
-      return "cassandra:" + contactPoint + "/" + keyspace;
+    public synchronized void close() {
+      if (session != null) session.close();
+      session = null;
     }
   }
 
@@ -101,12 +116,39 @@ public final class RegistryHolder implements Serializable {
   private Snapshots snapshots() {
     Snapshots s = snapshots;
     if (s == null) {
-      String key = source.sharedKey();
-      s = key == null ? new Snapshots(source, refreshMillis, clock)
-          : SHARED.computeIfAbsent(key + "@" + instance, k -> new Snapshots(source, refreshMillis, clock));
-      snapshots = s;
+      synchronized (this) {
+        s = snapshots;
+        if (s == null) {
+          s = SHARED.compute(instance, (k, v) -> {
+            Snapshots got = v != null ? v : new Snapshots(source, refreshMillis, clock);
+            got.copies++;
+            return got;
+          });
+          snapshots = s;
+        }
+      }
     }
     return s;
+  }
+
+  /**
+   * This copy is done with the registry (its operator closed). The last copy in the JVM to be released drops the
+   * snapshot and closes the source; a copy used again afterwards loads anew.
+   */
+  public void release() {
+    Snapshots s;
+    synchronized (this) {
+      s = snapshots;
+      snapshots = null;
+    }
+    if (s == null) return;
+    Snapshots[] last = new Snapshots[1];
+    SHARED.computeIfPresent(instance, (k, v) -> {
+      if (v != s || --v.copies > 0) return v;
+      last[0] = v;
+      return null;
+    });
+    if (last[0] != null) last[0].close();
   }
 
   /** One snapshot and its reloads. */
@@ -120,6 +162,8 @@ public final class RegistryHolder implements Serializable {
     /** After a failed reload, the next is not tried before this time. */
     private volatile long retryAt;
     private ThreadPoolExecutor background;
+    /** Copies of the holder using this snapshot; changed only inside {@code SHARED}'s compute. */
+    private int copies;
 
     Snapshots(RegistrySource source, long refreshMillis, LongSupplier clock) {
       this.source = source;
@@ -163,6 +207,11 @@ public final class RegistryHolder implements Serializable {
         current = r;
         loadedAt = at;
       }
+    }
+
+    private synchronized void close() {
+      if (background != null) background.shutdown();
+      source.close();
     }
 
     private synchronized void reloadInBackground() {

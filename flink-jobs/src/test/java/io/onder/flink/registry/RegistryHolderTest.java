@@ -112,9 +112,10 @@ class RegistryHolderTest {
     assertEquals(3, loads.get());
   }
 
-  /** A shared source (as Cassandra's is) counting its loads; each load a new registry. */
+  /** A source counting its loads (each a new registry) and closes. */
   static final class Counted implements RegistryHolder.RegistrySource {
     static final AtomicInteger LOADS = new AtomicInteger();
+    static final AtomicInteger CLOSES = new AtomicInteger();
 
     @Override
     public Registry load() {
@@ -123,8 +124,8 @@ class RegistryHolderTest {
     }
 
     @Override
-    public String sharedKey() {
-      return "counted";
+    public void close() {
+      CLOSES.incrementAndGet();
     }
   }
 
@@ -156,6 +157,29 @@ class RegistryHolderTest {
     RegistryHolder other = new RegistryHolder(new Counted(), 60_000, System::currentTimeMillis); // another job
     assertTrue(other.get() != first, "another holder loads its own");
     assertEquals(2, Counted.LOADS.get());
+  }
+
+  @Test
+  void the_last_copy_released_drops_the_snapshot_and_closes_the_source_once() throws Exception {
+    Counted.LOADS.set(0);
+    Counted.CLOSES.set(0);
+    RegistryHolder holder = new RegistryHolder(new Counted(), 60_000, System::currentTimeMillis);
+    RegistryHolder a = copy(holder);
+    RegistryHolder b = copy(holder);
+    Registry first = a.get();
+    assertSame(first, b.get());
+    a.release();
+    a.release(); // a second release of the same copy counts once
+    assertEquals(0, Counted.CLOSES.get(), "b still uses it");
+    assertSame(first, b.get(), "the snapshot stays while a copy uses it");
+    b.release();
+    assertEquals(1, Counted.CLOSES.get(), "closed when the last copy let go");
+    assertEquals(1, Counted.LOADS.get());
+    RegistryHolder c = copy(holder); // the operator restarted: it loads anew
+    assertTrue(c.get() != first, "a new snapshot after the old one was dropped");
+    assertEquals(2, Counted.LOADS.get());
+    c.release();
+    assertEquals(2, Counted.CLOSES.get());
   }
 
   @Test
