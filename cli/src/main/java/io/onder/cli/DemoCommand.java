@@ -45,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     DemoSettings s = new DemoSettings(devices, feeders, substations, start, hours, speed, Duration.ofSeconds(readingSeconds), pack, compliance,
         drStart, d.drLength(), d.seed(), keep, !noProgress, Duration.ofSeconds(intervalSeconds));
     if (drStart != null) {
-      Demo.DrSchedule dr = Demo.drSchedule(s, java.time.LocalDate.now(java.time.ZoneOffset.UTC).atTime(start).toInstant(java.time.ZoneOffset.UTC));
+      Demo.DrSchedule dr = Demo.drSchedule(s, Demo.simStart(s));
       if (dr.start() == null) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), dr.note());
     }
     Demo.Result r = new Demo(new LocalStack(StackConfig.local()), s, System.out).run();

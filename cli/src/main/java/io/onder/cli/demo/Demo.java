@@ -70,6 +70,11 @@ public final class Demo {
   /** The DR event's default start, in the evening peak. */
   public static final LocalTime DR_START = LocalTime.of(18, 0);
 
+  /** Where the simulated day starts: {@code s.start()} of yesterday (UTC). */
+  public static Instant simStart(DemoSettings s) {
+    return LocalDate.now(ZoneOffset.UTC).minusDays(1).atTime(s.start()).toInstant(ZoneOffset.UTC);
+  }
+
   /**
    * Plans the run's DR event. Baselines are computed over the intervals before the dispatch, and intervals after the
    * announcement do not count (an owner who knows an event is coming could raise its load), so the utility announces
@@ -196,8 +201,8 @@ public final class Demo {
       // The DR job sends an event's first commands ahead of its start by the way from a reading to the gateway: the
       // grace, then a checkpoint at each of the three hops. At this speed seconds of wall time are simulated hours, so
       // commands sent at the start would reach devices near the event's end. The utility announces it before that.
-      LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-      Instant simStart = day.atTime(s.start()).toInstant(ZoneOffset.UTC);
+      Instant simStart = simStart(s);
+      LocalDate day = simStart.atOffset(ZoneOffset.UTC).toLocalDate();
       DrSchedule dr = drSchedule(s, simStart);
       Duration drLead = dr.lead();
       List<String> jobArgs = new ArrayList<>(PipelineRun.jobArgs(stack.kafka().bootstrapServers(), stack.cassandra().endpoint(),
