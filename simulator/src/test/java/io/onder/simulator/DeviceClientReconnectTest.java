@@ -34,6 +34,19 @@ class DeviceClientReconnectTest {
     return s;
   }
 
+  private static int freeUdpPort() throws java.io.IOException {
+    try (var probe = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return probe.getLocalPort();
+    }
+  }
+
+  /** The first posts may go unanswered (records of a session the new gateway does not know); a later one must not. */
+  private static void assertAnsweredAfterRestart(DeviceClient client, List<SimReading> pack) throws Exception {
+    DeviceClient.Ack ack = client.post(pack).get(90, TimeUnit.SECONDS);
+    for (int attempt = 0; !ack.success() && attempt < 3; attempt++) ack = client.post(pack).get(90, TimeUnit.SECONDS);
+    assertThat(ack.success()).as("answer from the restarted gateway: " + ack).isTrue();
+  }
+
   /** /commands, observable, answers valid for an hour: a device must not wait that long to find a restarted gateway. */
   private static final class Commands extends CoapResource {
     volatile String list = "[]";
@@ -64,10 +77,7 @@ class DeviceClientReconnectTest {
 
   @Test
   void a_device_observes_its_commands_again_on_a_restarted_gateway_long_before_max_age() throws Exception {
-    int port;
-    try (var probe = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
-      port = probe.getLocalPort();
-    }
+    int port = freeUdpPort();
     ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
     Commands firstCommands = new Commands();
     CoapServer first = server(port);
@@ -83,9 +93,7 @@ class DeviceClientReconnectTest {
       second = server(port);
       second.add(secondCommands);
       List<SimReading> pack = List.of(new SimReading("d1", 1, 1_700_000_000_000L, 1_000, 0, 100, Double.NaN, "PV"));
-      DeviceClient.Ack ack = client.post(pack).get(90, TimeUnit.SECONDS);
-      for (int attempt = 0; !ack.success() && attempt < 3; attempt++) ack = client.post(pack).get(90, TimeUnit.SECONDS);
-      assertThat(ack.success()).as("answer from the restarted gateway: " + ack).isTrue();
+      assertAnsweredAfterRestart(client, pack);
       io.onder.testkit.Await.until("the device observes the restarted gateway's commands", java.time.Duration.ofSeconds(30),
           () -> secondCommands.getObserverCount() == 1);
       secondCommands.post("c2");
@@ -99,10 +107,7 @@ class DeviceClientReconnectTest {
 
   @Test
   void a_device_gets_through_to_a_restarted_gateway() throws Exception {
-    int port;
-    try (var probe = new java.net.DatagramSocket(0, java.net.InetAddress.getByName("127.0.0.1"))) {
-      port = probe.getLocalPort();
-    }
+    int port = freeUdpPort();
     ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
     CoapServer first = server(port);
     CoapServer second = null;
@@ -111,9 +116,7 @@ class DeviceClientReconnectTest {
       assertThat(client.post(pack).get(30, TimeUnit.SECONDS).success()).isTrue();
       first.destroy(); // a crash: every session is gone with the process
       second = server(port);
-      DeviceClient.Ack ack = client.post(pack).get(90, TimeUnit.SECONDS);
-      for (int attempt = 0; !ack.success() && attempt < 3; attempt++) ack = client.post(pack).get(90, TimeUnit.SECONDS);
-      assertThat(ack.success()).as("answer from the restarted gateway: " + ack).isTrue();
+      assertAnsweredAfterRestart(client, pack);
     } finally {
       if (second != null) second.destroy();
       executor.shutdownNow();
