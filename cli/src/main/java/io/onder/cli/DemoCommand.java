@@ -60,7 +60,8 @@ final class DemoCommand implements Callable<Integer> {
     t.row("requests / resent after 5.03 or silence", String.format("%,d / %,d", r.fleet.requests.get(), r.fleet.retries.get()));
     t.row("ack latency p50 / p99", String.format("%.1f ms / %.1f ms", r.fleet.ackLatencyMicros.getValueAtPercentile(50) / 1000.0,
         r.fleet.ackLatencyMicros.getValueAtPercentile(99) / 1000.0));
-    t.row("late beyond the grace, set aside", String.format("%,d device intervals, %,d feeder states", r.lateDeviceEnergy, r.lateFeederState));
+    t.row("late beyond the grace", String.format("%,d device intervals valued at their interval's margin; set aside: %,d device intervals, %,d feeder states",
+        r.lateDeviceEnergy, r.lateDeviceEnergySetAside, r.lateFeederState));
     t.row("energy consumed / exported", Demo.kwh(f.importMilliWh) + " / " + Demo.kwh(f.exportMilliWh));
     t.row("local / clean consumed", Demo.kwh(f.localMilliWh) + " / " + Demo.kwh(f.cleanConsumedMilliWh));
     t.row("feeder-intervals at peak / at surplus", f.peakIntervals + " / " + f.surplusIntervals);

@@ -34,8 +34,14 @@ public final class ClosedIntervals {
     timers.registerEventTimeTimer(intervalStart + intervalMillis + graceMillis + REMEMBER_MILLIS);
   }
 
-  /** Forgets the interval whose memory ends at this timer, if this is such a timer. */
-  public void onTimer(long timestamp) throws Exception {
-    closed.remove(timestamp - REMEMBER_MILLIS - graceMillis - intervalMillis);
+  /**
+   * Forgets the interval whose memory ends at this timer, if this is such a timer.
+   *
+   * @return the start of the interval whose memory ends at this timer (whether it was closed or not)
+   */
+  public long onTimer(long timestamp) throws Exception {
+    long start = timestamp - REMEMBER_MILLIS - graceMillis - intervalMillis;
+    closed.remove(start);
+    return start;
   }
 }

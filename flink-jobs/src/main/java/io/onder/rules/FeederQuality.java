@@ -42,6 +42,30 @@ public final class FeederQuality {
         }
     }
 
+    /**
+     * What a computed interval left unmatched on its feeder: the export that left it and the import that came from
+     * outside, the clean share of the feeder's local supply, and its stress. Kept once the interval is computed, so
+     * that a device's energy arriving after that (beyond the allowed lateness) is valued at the margin
+     * ({@link #late}): its import as local as far as export was left unmatched, its export as far as import was. The
+     * interval's state and the other devices' results, already written and rewarded, do not change; the margin
+     * shrinks by what the late energy matched, so two late devices never match the same energy.
+     */
+    public record Margin(long leavingMilliWh, long enteringMilliWh, long localSupplyCleanPpm, Stress stress, long stressLevelPpm) {
+        public Margin {
+            if (leavingMilliWh < 0 || enteringMilliWh < 0) throw new IllegalArgumentException("negative energy");
+            QualityVector.requireShare("localSupplyCleanPpm", localSupplyCleanPpm);
+            if (stress == null) throw new IllegalArgumentException("stress is required");
+        }
+
+        public static Margin of(FeederInterval interval) {
+            return new Margin(interval.leavingMilliWh(), interval.enteringMilliWh(), interval.localSupplyCleanPpm(), interval.stress(),
+                    interval.stressLevelPpm());
+        }
+    }
+
+    /** A late device's quality and the margin its interval has left after it. */
+    public record Late(DeviceQuality quality, Margin margin) {}
+
     private final Rulebook.QualityRules rules;
     private final Intervals intervals;
 
@@ -99,5 +123,28 @@ public final class FeederQuality {
         return new FeederInterval(feeder, intervalStart, intervalStart + intervals.lengthMillis(), imports, exports,
                 netW, exportLocal, importClean, localSupplyClean, stress, level, exports - match, imports - match,
                 devices);
+    }
+
+    /**
+     * The quality of a device's energy that arrived after its feeder interval was computed, at the interval's margin
+     * ({@link Margin}): its import is local for the part the interval's unmatched export covers, that local part as
+     * clean as the feeder's local supply and the rest at the grid mix; its export is local for the part the unmatched
+     * import covers, with its own clean share as {@link #compute} gives it; the stress is the interval's.
+     */
+    public Late late(Margin margin, DeviceFlow flow, long gridCleanPpm) {
+        QualityVector.requireShare("gridCleanPpm", gridCleanPpm);
+        long importMatched = Math.min(flow.importMilliWh(), margin.leavingMilliWh());
+        long exportMatched = Math.min(flow.exportMilliWh(), margin.enteringMilliWh());
+        long importLocal = Money.sharePpm(importMatched, flow.importMilliWh());
+        long importLocalClean = Money.ofPpm(importLocal, margin.localSupplyCleanPpm());
+        QualityVector importQuality = new QualityVector(importLocalClean + Money.ofPpm(Money.PPM - importLocal, gridCleanPpm), importLocal,
+                importLocalClean, margin.stress(), margin.stressLevelPpm());
+        long clean = flow.exportCleanPpm(rules, gridCleanPpm);
+        long exportLocal = Money.sharePpm(exportMatched, flow.exportMilliWh());
+        QualityVector exportQuality = new QualityVector(clean, exportLocal, Money.ofPpm(clean, exportLocal), margin.stress(),
+                margin.stressLevelPpm());
+        return new Late(new DeviceQuality(flow.deviceId(), flow.importMilliWh(), flow.exportMilliWh(), flow.exportSource(), importQuality,
+                exportQuality), new Margin(margin.leavingMilliWh() - importMatched, margin.enteringMilliWh() - exportMatched,
+                margin.localSupplyCleanPpm(), margin.stress(), margin.stressLevelPpm()));
     }
 }

@@ -46,6 +46,38 @@ class FeederQualityTest {
     }
 
     @Test
+    void late_energy_is_valued_at_what_its_interval_left_unmatched_and_narrows_it() {
+        // The first test's interval: 400 Wh of export left the feeder unmatched (its local supply 0.75 clean), no
+        // import came from outside. Grid mix 0.3.
+        FeederInterval f = QUALITY.compute(feeder(100_000, 50_000), 0, 300_000, List.of(
+                DeviceFlow.of("pv", 0, 600_000, EnergySource.PV),
+                DeviceFlow.of("diesel", 0, 200_000, EnergySource.DIESEL),
+                DeviceFlow.of("home-a", 300_000, 0, EnergySource.UNKNOWN),
+                DeviceFlow.of("home-b", 100_000, 0, EnergySource.UNKNOWN)));
+        FeederQuality.Margin m = FeederQuality.Margin.of(f);
+        assertThat(m).isEqualTo(new FeederQuality.Margin(400_000, 0, 750_000, Stress.NONE, 0));
+
+        // a late home takes 500 Wh: 400 Wh of it local (0.8) → local clean 0.8 × 0.75 = 0.6; clean = 0.6 + 0.2 × 0.3 = 0.66
+        FeederQuality.Late home = QUALITY.late(m, DeviceFlow.of("home-c", 500_000, 0, EnergySource.UNKNOWN), 300_000);
+        assertThat(home.quality().importQuality()).isEqualTo(new QualityVector(660_000, 800_000, 600_000, Stress.NONE, 0));
+        assertThat(home.quality().importMilliWh()).isEqualTo(500_000);
+        assertThat(home.margin()).isEqualTo(new FeederQuality.Margin(0, 0, 750_000, Stress.NONE, 0));
+
+        // a second late home finds nothing left: all from the grid (clean 0.3, local 0)
+        FeederQuality.Late next = QUALITY.late(home.margin(), DeviceFlow.of("home-d", 100_000, 0, EnergySource.UNKNOWN), 300_000);
+        assertThat(next.quality().importQuality()).isEqualTo(new QualityVector(300_000, 0, 0, Stress.NONE, 0));
+
+        // a late PV finds no import left to cover: clean 1.0, local 0; with import from outside (the PEAK test's 1.5 kWh),
+        // 200 Wh of it is local (1.0), and the interval's stress goes with it
+        FeederQuality.Late pv = QUALITY.late(m, DeviceFlow.of("pv-2", 0, 200_000, EnergySource.PV), 300_000);
+        assertThat(pv.quality().exportQuality()).isEqualTo(new QualityVector(1_000_000, 0, 0, Stress.NONE, 0));
+        FeederQuality.Late peak = QUALITY.late(new FeederQuality.Margin(0, 1_500_000, 1_000_000, Stress.PEAK, 900_000),
+                DeviceFlow.of("pv-2", 0, 200_000, EnergySource.PV), 400_000);
+        assertThat(peak.quality().exportQuality()).isEqualTo(new QualityVector(1_000_000, 1_000_000, 1_000_000, Stress.PEAK, 900_000));
+        assertThat(peak.margin().enteringMilliWh()).isEqualTo(1_300_000);
+    }
+
+    @Test
     void export_near_the_reverse_flow_limit_is_surplus_with_its_level() {
         // same flows, reverse-flow limit 25 kW: 24 / 25 = 0.96 ≥ 0.8
         FeederInterval f = QUALITY.compute(feeder(100_000, 25_000), 0, 300_000, List.of(

@@ -133,8 +133,12 @@ public final class Demo {
     public boolean reconciled;
     public Path report;
     public Duration took;
-    /** Data later than the grace, set aside by the jobs (counted, not settled): device intervals, feeder states. */
+    /**
+     * Data later than the grace: device intervals valued at their feeder interval's margin (written and rewarded),
+     * device intervals set aside (no margin kept), feeder states set aside (their network fees not settled).
+     */
     public long lateDeviceEnergy;
+    public long lateDeviceEnergySetAside;
     public long lateFeederState;
     public MostBehind mostBehind = MostBehind.UNSAMPLED;
   }
@@ -309,6 +313,7 @@ public final class Demo {
         }
       }
       result.lateDeviceEnergy = rest.counterSum(jobIds.get(0), "lateDeviceEnergy");
+      result.lateDeviceEnergySetAside = rest.counterSum(jobIds.get(0), "lateDeviceEnergySetAside");
       result.lateFeederState = rest.counterSum(jobIds.get(1), "lateFeederState");
       result.report = Report.write(dir.resolve("report.html"), runId, day, result.figures);
       result.took = Duration.ofNanos(System.nanoTime() - t0);

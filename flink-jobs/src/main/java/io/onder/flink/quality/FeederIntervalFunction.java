@@ -35,10 +35,13 @@ import org.apache.flink.util.OutputTag;
  * {@link FeederIntervalState} (side output). Pending intervals are removed once emitted.
  *
  * <p>A device's energy that arrives after its feeder interval was computed ({@link ClosedIntervals}: remembered for
- * a day) is not computed on its own, as if it were the feeder's only device: it goes to the
- * {@link #LATE_ENERGY} side output, is counted ({@code lateDeviceEnergy}) and logged. The grace is the allowed
- * lateness: data that arrives within it — after a gateway or broker outage shorter than the grace — gives exactly
- * the result of an undisturbed run.
+ * a day) is not computed on its own, as if it were the feeder's only device, and the interval is not computed again:
+ * its rows and rewards are out already. The energy is valued at the interval's margin, what it left unmatched
+ * ({@link FeederQuality#late}), emitted like the others and counted ({@code lateDeviceEnergy}); the feeder's state
+ * stays as computed, and a battery's clean stock does not move for it. Energy of an interval computed by an earlier
+ * version of this job, which kept no margin, goes to the {@link #LATE_ENERGY} side output instead, counted
+ * ({@code lateDeviceEnergySetAside}) and logged. The grace is the allowed lateness: data that arrives within it
+ * (after a gateway or broker outage shorter than the grace) gives exactly the result of an undisturbed run.
  */
 public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceEnergy, DeviceIntervalEnergy> {
   private static final long serialVersionUID = 1L;
@@ -53,8 +56,11 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
   private final long gridCleanPpm;
   private transient MapState<String, DeviceEnergy> pending;
   private transient MapState<String, BatteryStockState> stocks;
+  /** What each computed interval left unmatched ({@link FeederQuality.Margin}), by interval start, while it is remembered. */
+  private transient MapState<Long, long[]> margins;
   private transient FeederQuality quality;
   private transient org.apache.flink.metrics.Counter lateEnergy;
+  private transient org.apache.flink.metrics.Counter lateSetAside;
   private transient ClosedIntervals computed;
 
   public FeederIntervalFunction(RegistryHolder registry, String rulebookVersion, long intervalMillis, long graceMillis, long gridCleanPpm) {
@@ -76,9 +82,12 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
     registry.get(); // loaded here, not by the first record: a load takes seconds and would hold that record and every later one
     pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.STRING, Types.POJO(DeviceEnergy.class)));
     stocks = getRuntimeContext().getMapState(new MapStateDescriptor<>("battery-stock", Types.STRING, Types.POJO(BatteryStockState.class)));
+    margins = getRuntimeContext().getMapState(new MapStateDescriptor<>("computed-margin", Types.LONG,
+        org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
     Rulebook rules = Rulebooks.load(rulebookVersion);
     quality = new FeederQuality(rules.quality(), new Intervals(intervalMillis));
     lateEnergy = getRuntimeContext().getMetricGroup().counter("lateDeviceEnergy");
+    lateSetAside = getRuntimeContext().getMetricGroup().counter("lateDeviceEnergySetAside");
     computed = new ClosedIntervals(getRuntimeContext(), "computed", intervalMillis, graceMillis);
   }
 
@@ -89,19 +98,54 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
   @Override
   public void processElement(DeviceEnergy e, Context ctx, Collector<DeviceIntervalEnergy> out) throws Exception {
     if (computed.contains(e.intervalStart)) {
-      lateEnergy.inc();
-      LOG.warn("device {}: energy of interval {} arrived after feeder {} computed it (grace {} s); set aside as late", e.deviceId,
-          java.time.Instant.ofEpochMilli(e.intervalStart), ctx.getCurrentKey(), graceMillis / 1000);
-      ctx.output(LATE_ENERGY, e);
+      late(e, ctx, out);
       return;
     }
     pending.put(key(e.intervalStart, e.deviceId), e);
     ctx.timerService().registerEventTimeTimer(e.intervalEnd + graceMillis);
   }
 
+  /** Energy of an interval already computed: valued at its margin, or set aside (see the class comment). */
+  private void late(DeviceEnergy e, Context ctx, Collector<DeviceIntervalEnergy> out) throws Exception {
+    long[] m = margins.get(e.intervalStart);
+    if (m == null) {
+      lateSetAside.inc();
+      LOG.warn("device {}: energy of interval {} arrived after feeder {} computed it (grace {} s) with no margin kept; set aside as late",
+          e.deviceId, Instant.ofEpochMilli(e.intervalStart), ctx.getCurrentKey(), graceMillis / 1000);
+      ctx.output(LATE_ENERGY, e);
+      return;
+    }
+    lateEnergy.inc();
+    LOG.debug("device {}: energy of interval {} arrived after feeder {} computed it; valued at its margin", e.deviceId,
+        Instant.ofEpochMilli(e.intervalStart), ctx.getCurrentKey());
+    Registry reg = registry.get();
+    FeederQuality.Late late = quality.late(decode(m), flow(e), gridCleanPpm);
+    margins.put(e.intervalStart, encode(late.margin()));
+    out.collect(row(e, late.quality(), reg.device(e.deviceId), reg.feeder(ctx.getCurrentKey()), 0));
+  }
+
+  private DeviceFlow flow(DeviceEnergy e) throws Exception {
+    EnergySource source = source(e.exportSource);
+    long storageClean = 0;
+    if (source == EnergySource.BATTERY || source == EnergySource.V2G) {
+      BatteryStockState s = stocks.get(e.deviceId);
+      storageClean = s == null ? 0 : s.toStock().cleanPpm();
+    }
+    return new DeviceFlow(e.deviceId, e.importMilliWh, e.exportMilliWh, source, storageClean);
+  }
+
+  /** The margin as state: five longs, the stress by its ordinal (the order of {@link io.onder.rules.Stress} is part of this format). */
+  static long[] encode(FeederQuality.Margin m) {
+    return new long[] {m.leavingMilliWh(), m.enteringMilliWh(), m.localSupplyCleanPpm(), m.stress().ordinal(), m.stressLevelPpm()};
+  }
+
+  static FeederQuality.Margin decode(long[] m) {
+    return new FeederQuality.Margin(m[0], m[1], m[2], io.onder.rules.Stress.values()[(int) m[3]], m[4]);
+  }
+
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceIntervalEnergy> out) throws Exception {
-    computed.onTimer(timestamp);
+    margins.remove(computed.onTimer(timestamp));
     long start = timestamp - graceMillis - intervalMillis;
     List<DeviceEnergy> energies = new ArrayList<>();
     Iterator<Map.Entry<String, DeviceEnergy>> it = pending.iterator();
@@ -118,16 +162,9 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
     FeederTopology topology = new FeederTopology(f.feederId(), f.substationId(), f.regionId(), f.distributor(), f.capacityW(), f.reverseFlowLimitW());
 
     List<DeviceFlow> flows = new ArrayList<>(energies.size());
-    for (DeviceEnergy e : energies) {
-      EnergySource source = source(e.exportSource);
-      long storageClean = 0;
-      if (source == EnergySource.BATTERY || source == EnergySource.V2G) {
-        BatteryStockState s = stocks.get(e.deviceId);
-        storageClean = s == null ? 0 : s.toStock().cleanPpm();
-      }
-      flows.add(new DeviceFlow(e.deviceId, e.importMilliWh, e.exportMilliWh, source, storageClean));
-    }
+    for (DeviceEnergy e : energies) flows.add(flow(e));
     FeederQuality.FeederInterval fi = quality.compute(topology, start, gridCleanPpm, flows);
+    margins.put(start, encode(FeederQuality.Margin.of(fi)));
 
     StressKind stress = StressKind.valueOf(fi.stress().name());
     for (int i = 0; i < energies.size(); i++) {
@@ -142,16 +179,7 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
         if (!Double.isNaN(e.socPercent) && e.socPercent <= 0) stock.empty();
         stocks.put(e.deviceId, BatteryStockState.of(stock));
       }
-      out.collect(DeviceIntervalEnergy.newBuilder()
-          .setDeviceId(e.deviceId).setOwnerAddress(d == null ? "" : d.owner()).setKind(d == null ? "unknown" : d.kind())
-          .setFeederId(f.feederId()).setSubstationId(f.substationId()).setRegionId(f.regionId())
-          .setIntervalStart(Instant.ofEpochMilli(e.intervalStart)).setIntervalEnd(Instant.ofEpochMilli(e.intervalEnd))
-          .setImportMilliWh(e.importMilliWh).setExportMilliWh(e.exportMilliWh)
-          .setExportSource(io.onder.avro.EnergySource.valueOf(source(e.exportSource).name()))
-          .setImportQuality(avro(q.importQuality())).setExportQuality(avro(q.exportQuality()))
-          .setSocPercent(Double.isNaN(e.socPercent) ? null : e.socPercent)
-          .setShiftableReleasedMilliWh(shiftable)
-          .build());
+      out.collect(row(e, q, d, f, shiftable));
       pending.remove(key(start, e.deviceId));
     }
     ctx.output(FEEDER_STATE, FeederIntervalState.newBuilder()
@@ -163,6 +191,19 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
         .setStress(stress).setStressLevel(fi.stressLevelPpm() / 1e6).setDevicesReporting(energies.size())
         .setLeavingMilliWh(fi.leavingMilliWh()).setEnteringMilliWh(fi.enteringMilliWh())
         .build());
+  }
+
+  private static DeviceIntervalEnergy row(DeviceEnergy e, FeederQuality.DeviceQuality q, Registry.Device d, Registry.Feeder f, long shiftable) {
+    return DeviceIntervalEnergy.newBuilder()
+        .setDeviceId(e.deviceId).setOwnerAddress(d == null ? "" : d.owner()).setKind(d == null ? "unknown" : d.kind())
+        .setFeederId(f.feederId()).setSubstationId(f.substationId()).setRegionId(f.regionId())
+        .setIntervalStart(Instant.ofEpochMilli(e.intervalStart)).setIntervalEnd(Instant.ofEpochMilli(e.intervalEnd))
+        .setImportMilliWh(e.importMilliWh).setExportMilliWh(e.exportMilliWh)
+        .setExportSource(io.onder.avro.EnergySource.valueOf(source(e.exportSource).name()))
+        .setImportQuality(avro(q.importQuality())).setExportQuality(avro(q.exportQuality()))
+        .setSocPercent(Double.isNaN(e.socPercent) ? null : e.socPercent)
+        .setShiftableReleasedMilliWh(shiftable)
+        .build();
   }
 
   static EnergySource source(String s) {

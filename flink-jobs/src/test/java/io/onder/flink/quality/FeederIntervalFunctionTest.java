@@ -66,17 +66,37 @@ class FeederIntervalFunctionTest {
   }
 
   @Test
-  void energy_arriving_after_the_feeder_interval_was_computed_is_set_aside_not_computed_alone() throws Exception {
+  void energy_arriving_after_the_feeder_interval_was_computed_is_valued_at_its_margin_not_computed_alone() throws Exception {
     harness(0);
     send("d1", T0, 0, 1_000);
     h.processWatermark(new Watermark(T0 + 2 * MIN));
     assertThat(feederStates()).hasSize(1);
-    send("d2", T0, 800, 0); // its interval is closed
+    send("d2", T0, 800, 0); // its interval is closed: 1,000 mWh of PV left the feeder unmatched
+    send("d2", T0 + MIN, 500, 0); // the next interval, not yet computed: pending as usual
     h.processWatermark(new Watermark(T0 + 3 * MIN));
-    assertThat(feederStates()).as("no second state of the same interval with d2 alone").hasSize(1);
-    assertThat(h.extractOutputValues()).extracting(DeviceIntervalEnergy::getDeviceId).containsExactly("d1");
-    assertThat(h.getSideOutput(FeederIntervalFunction.LATE_ENERGY)).extracting(r -> r.getValue().deviceId).containsExactly("d2");
+    assertThat(feederStates()).as("no second state of the first interval with d2 alone").hasSize(2)
+        .extracting(f -> f.getIntervalStart().toEpochMilli()).containsExactly(T0, T0 + MIN);
+    assertThat(feederStates().get(0).getDevicesReporting()).as("the computed state is not revised").isEqualTo(1);
+    List<DeviceIntervalEnergy> rows = h.extractOutputValues();
+    assertThat(rows).extracting(r -> r.getDeviceId() + "@" + (r.getIntervalStart().toEpochMilli() - T0) / MIN)
+        .containsExactly("d1@0", "d2@0", "d2@1");
+    // late d2 at the margin: all 800 mWh matched by unmatched PV export (clean 1.0), so local 1.0 and clean 1.0
+    assertThat(rows.get(1).getImportMilliWh()).isEqualTo(800);
+    assertThat(rows.get(1).getImportQuality().getLocal()).isEqualTo(1.0);
+    assertThat(rows.get(1).getImportQuality().getClean()).isEqualTo(1.0);
+    assertThat(rows.get(1).getFeederId()).isEqualTo("F1");
+    assertThat(rows.get(1).getOwnerAddress()).isEqualTo("0xa2");
+    // computed alone, d2's second interval has no local supply: the grid mix (0.3)
+    assertThat(rows.get(2).getImportQuality().getLocal()).isEqualTo(0.0);
+    assertThat(rows.get(2).getImportQuality().getClean()).isEqualTo(0.3);
+    assertThat(h.getSideOutput(FeederIntervalFunction.LATE_ENERGY)).isNull();
+
+    send("d3", T0, 250, 0); // 200 mWh of the export are left unmatched: local 0.8
+    assertThat(h.extractOutputValues()).last().satisfies(r -> {
+      assertThat(r.getDeviceId()).isEqualTo("d3");
+      assertThat(r.getImportQuality().getLocal()).isEqualTo(0.8);
+    });
     h.processWatermark(new Watermark(T0 + 3 * MIN + io.onder.flink.ClosedIntervals.REMEMBER_MILLIS));
-    assertThat(h.numKeyedStateEntries()).as("nothing of d2 kept, the computed interval forgotten after a day").isZero();
+    assertThat(h.numKeyedStateEntries()).as("nothing of d2 kept, the computed intervals and their margins forgotten after a day").isZero();
   }
 }
