@@ -54,6 +54,8 @@ class QualityJobIT {
           + "VALUES ('m1', 'F1', 'S1', 'R1', 'meter', '0x00000000000000000000000000000000000000a1', false)");
       s.execute("INSERT INTO devices (device_id, feeder_id, substation_id, region_id, kind, owner_address, revoked) "
           + "VALUES ('pv1', 'F1', 'S1', 'R1', 'pv', '0x00000000000000000000000000000000000000b2', false)");
+      s.execute("INSERT INTO devices (device_id, feeder_id, substation_id, region_id, kind, owner_address, revoked) "
+          + "VALUES ('m2', 'F1', 'S1', 'R1', 'meter', '0x00000000000000000000000000000000000000c3', false)");
     }
     String readings = kafka.topic(Topics.READINGS);
     // every 20 s for 6 minutes: the meter imports 1,000 mWh, the PV exports 2,000 mWh (3,000 and 6,000 per minute)
@@ -109,16 +111,36 @@ class QualityJobIT {
       assertThat(pv.getLong(0)).isEqualTo(6_000);
       assertThat(pv.getDouble(1)).isEqualTo(1.0);
       assertThat(pv.getDouble(2)).isEqualTo(0.5);
+
+      // Late: a meter whose readings of the first minute come after its feeder interval was computed (the watermark
+      // stands at 05:55). The interval is not computed again; the meter is valued at its margin: 3,000 of the PV's
+      // 6,000 mWh left the feeder unmatched and cover the meter's 1,000 mWh, all local and clean.
+      try (var p = new KafkaProducer<>(kafka.producerProperties(), new StringSerializer(), AvroSerde.of(DeviceReading.class))) {
+        p.send(new ProducerRecord<>(readings, "m2", reading("m2", 0, T0, 0, 0, EnergySource.UNKNOWN)));
+        p.send(new ProducerRecord<>(readings, "m2", reading("m2", 1, T0 + MIN, 1_000, 0, EnergySource.UNKNOWN)));
+        p.flush();
+      }
+      Await.until("the late meter's row", Duration.ofSeconds(60), () -> s.execute(
+          "SELECT import_milli_wh FROM device_interval WHERE device_id = 'm2' AND day = ? AND interval_start = ?", day, Instant.ofEpochMilli(T0)).one() != null);
+      Row m2 = s.execute("SELECT import_milli_wh, import_clean, import_local FROM device_interval WHERE device_id = 'm2' AND day = ? AND interval_start = ?",
+          day, Instant.ofEpochMilli(T0)).one();
+      assertThat(m2.getLong(0)).isEqualTo(1_000);
+      assertThat(m2.getDouble(1)).isEqualTo(1.0);
+      assertThat(m2.getDouble(2)).isEqualTo(1.0);
+      assertThat(s.execute("SELECT devices_reporting, import_milli_wh FROM feeder_interval WHERE feeder_id = 'F1' AND day = ? AND interval_start = ?",
+          day, Instant.ofEpochMilli(T0)).one()).as("the computed feeder interval stays as it was")
+          .satisfies(r -> assertThat(r.getInt(0)).isEqualTo(2)).satisfies(r -> assertThat(r.getLong(1)).isEqualTo(3_000));
     }
 
     // Kafka holds each interval of each device exactly once (read committed: the sink is transactional)
     try (var c = new KafkaConsumer<>(kafka.consumerProperties("check"), new StringDeserializer(), AvroSerde.of(DeviceIntervalEnergy.class))) {
       c.subscribe(List.of(kafka.topic(Topics.INTERVAL_ENERGY)));
       Map<String, Integer> seen = new HashMap<>();
-      Await.until("ten interval-energy records committed", Duration.ofSeconds(60), () -> {
+      Await.until("ten interval-energy records and the late one committed", Duration.ofSeconds(60), () -> {
         c.poll(Duration.ofMillis(200)).forEach(r -> seen.merge(r.value().getDeviceId() + "@" + r.value().getIntervalStart(), 1, Integer::sum));
-        return seen.keySet().stream().filter(k -> !k.endsWith(Instant.ofEpochMilli(T0 + 5 * MIN).toString())).count() >= 10;
+        return seen.keySet().stream().filter(k -> !k.endsWith(Instant.ofEpochMilli(T0 + 5 * MIN).toString())).count() >= 11;
       });
+      assertThat(seen).containsKey("m2@" + Instant.ofEpochMilli(T0));
       assertThat(seen.values()).allSatisfy(n -> assertThat(n).isEqualTo(1));
     }
     job.cancel().get();
