@@ -35,6 +35,15 @@ public final class BatchPlanner {
   private final int maxEntries;
   private final int maxNewOwners;
 
+  /**
+   * The planner the bridge settles with: at most {@code maxOwnersPerTx} owners a transaction, of which at most half
+   * first-time (a first-time owner's fresh account word costs about ten times an existing owner's gas, so the half
+   * bounds a transaction's gas).
+   */
+  public static BatchPlanner forSettlement(Chain chain, ChannelHub hub, int maxOwnersPerTx) {
+    return new BatchPlanner(chain, hub, maxOwnersPerTx, Math.max(1, maxOwnersPerTx / 2));
+  }
+
   public BatchPlanner(Chain chain, ChannelHub hub, int maxEntries, int maxNewOwners) {
     this.chain = chain;
     this.hub = hub;

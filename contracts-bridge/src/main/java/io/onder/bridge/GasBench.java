@@ -3,9 +3,6 @@ package io.onder.bridge;
 import io.onder.bridge.contracts.ChannelHub;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -61,21 +58,15 @@ public final class GasBench {
   }
 
   private final Chain chain;
-  private final Credentials admin;
-  private final Credentials hubKey;
+  private final BenchChain bench;
 
-  /** {@code admin} deploys, funds and operates; {@code hubKey} signs vouchers. */
-  public GasBench(Chain chain, Credentials admin, Credentials hubKey) {
+  public GasBench(Chain chain, BenchChain bench) {
     this.chain = chain;
-    this.admin = admin;
-    this.hubKey = hubKey;
+    this.bench = bench;
   }
 
   public Result run() throws Exception {
-    Deployment d = Deployment.deploy(chain, admin, hubKey.getAddress(), admin.getAddress(), admin.getAddress());
-    d.fundHub(chain, admin, 100_000_000_000L);
-    ChannelHub hub = ChannelHub.load(d.hub().getContractAddress(), chain.web3j(), chain.txManager(admin),
-        chain.gasProvider(Deployment.GAS_LIMIT));
+    ChannelHub hub = bench.deployFundedHub(chain, 100_000_000_000L);
     BatchPlanner planner = new BatchPlanner(chain, hub, Integer.MAX_VALUE, Integer.MAX_VALUE);
     List<Row> rows = new ArrayList<>();
     int seed = 0;
@@ -99,7 +90,7 @@ public final class GasBench {
       }
     }
     // single redemptions
-    VoucherSigner signer = new VoucherSigner(hubKey, chain.chainId(), hub.getContractAddress());
+    VoucherSigner signer = new VoucherSigner(bench.hubKey(), chain.chainId(), hub.getContractAddress());
     String fresh = owners(seed++, 1).get(0);
     Voucher v1 = signer.sign(fresh, 5_000_000);
     long redeemFirst = hub.redeem(fresh, BigInteger.valueOf(v1.cumulativeAmount()), v1.signature()).send().getGasUsed().longValueExact();
@@ -172,22 +163,9 @@ public final class GasBench {
   }
 
   public static void main(String[] args) throws Exception {
-    String rpc = "http://127.0.0.1:18545";
-    long chainId = 31337;
-    Path mnemonicFile = null;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--rpc" -> rpc = args[i + 1];
-        case "--chain-id" -> chainId = Long.parseLong(args[i + 1]);
-        case "--mnemonic-file" -> mnemonicFile = Path.of(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
-    if (mnemonicFile == null) throw new IllegalArgumentException("--mnemonic-file of the development node's accounts is required");
-    String mnemonic = Files.readString(mnemonicFile).strip();
-    try (Chain chain = new Chain(rpc, chainId, account(mnemonic, 0), 1, Duration.ofSeconds(60))) {
-      Result r = new GasBench(chain, account(mnemonic, 0), account(mnemonic, 1)).run();
-      System.out.print(r.table());
+    BenchChain bench = BenchChain.parse(args, Set.of());
+    try (Chain chain = bench.open()) {
+      System.out.print(new GasBench(chain, bench).run().table());
     }
   }
 }

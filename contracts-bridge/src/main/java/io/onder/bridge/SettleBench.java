@@ -1,12 +1,9 @@
 package io.onder.bridge;
 
 import io.onder.bridge.contracts.ChannelHub;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import org.web3j.crypto.Credentials;
+import java.util.Set;
 
 /**
  * How fast the bridge settles a settlement batch of first-time owners on a real node, step by step: signing every
@@ -18,32 +15,13 @@ public final class SettleBench {
   private SettleBench() {}
 
   public static void main(String[] args) throws Exception {
-    String rpc = "http://127.0.0.1:18545";
-    long chainId = 31337;
-    Path mnemonicFile = null;
-    int owners = 10_000;
-    int perTx = 400;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--rpc" -> rpc = args[i + 1];
-        case "--chain-id" -> chainId = Long.parseLong(args[i + 1]);
-        case "--mnemonic-file" -> mnemonicFile = Path.of(args[i + 1]);
-        case "--owners" -> owners = Integer.parseInt(args[i + 1]);
-        case "--max-owners-per-tx" -> perTx = Integer.parseInt(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
-    if (mnemonicFile == null) throw new IllegalArgumentException("--mnemonic-file of the development node's accounts is required");
-    String mnemonic = Files.readString(mnemonicFile).strip();
-    Credentials admin = GasBench.account(mnemonic, 0);
-    Credentials hubKey = GasBench.account(mnemonic, 1);
-    try (Chain chain = new Chain(rpc, chainId, admin, 1, Duration.ofSeconds(60))) {
-      Deployment d = Deployment.deploy(chain, admin, hubKey.getAddress(), admin.getAddress(), admin.getAddress());
-      d.fundHub(chain, admin, 1_000_000_000_000L);
-      ChannelHub hub = ChannelHub.load(d.hub().getContractAddress(), chain.web3j(), chain.txManager(admin),
-          chain.gasProvider(Deployment.GAS_LIMIT));
-      VoucherSigner signer = new VoucherSigner(hubKey, chainId, hub.getContractAddress());
-      HubSettler settler = new HubSettler(chain, hub, new BatchPlanner(chain, hub, perTx, Math.max(1, perTx / 2)));
+    BenchChain bench = BenchChain.parse(args, Set.of("--owners", "--max-owners-per-tx"));
+    int owners = bench.intOption("--owners", 10_000);
+    int perTx = bench.intOption("--max-owners-per-tx", 400);
+    try (Chain chain = bench.open()) {
+      ChannelHub hub = bench.deployFundedHub(chain, 1_000_000_000_000L);
+      VoucherSigner signer = new VoucherSigner(bench.hubKey(), bench.chainId(), hub.getContractAddress());
+      HubSettler settler = new HubSettler(chain, hub, BatchPlanner.forSettlement(chain, hub, perTx));
       List<String> who = GasBench.owners(424242, owners);
       System.out.printf(Locale.ROOT, "%-28s %10s %8s %12s %14s%n", "batch", "seconds", "txs", "gas", "owners/s");
       for (int round = 1; round <= 2; round++) {

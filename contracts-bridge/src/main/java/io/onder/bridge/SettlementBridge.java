@@ -53,7 +53,7 @@ public final class SettlementBridge {
     this.chain = chain;
     this.hub = hub;
     this.signer = signer;
-    this.settler = new HubSettler(chain, hub, new BatchPlanner(chain, hub, maxOwnersPerTx, Math.max(1, maxOwnersPerTx / 2)));
+    this.settler = new HubSettler(chain, hub, BatchPlanner.forSettlement(chain, hub, maxOwnersPerTx));
     this.store = store;
     this.receipts = receipts;
     this.receiptsTopic = receiptsTopic;

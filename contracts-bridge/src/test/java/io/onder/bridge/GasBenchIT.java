@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.onder.stack.Server;
 import io.onder.testkit.RealServers;
 import io.onder.testkit.TestAnvil;
-import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The headline figure, measured on a real node: batch settlement gas per owner, beside the EVM lower bound. */
@@ -15,8 +15,9 @@ class GasBenchIT {
   void existing_owners_cost_at_most_6000_gas_each_in_batches_of_100_or_more(TestAnvil anvil) throws Exception {
     String m = anvil.mnemonic();
     GasBench.Result r;
-    try (Chain chain = new Chain(anvil.rpcUrl(), anvil.chainId(), GasBench.account(m, 8), 1, Duration.ofSeconds(60))) {
-      r = new GasBench(chain, GasBench.account(m, 8), GasBench.account(m, 9)).run();
+    BenchChain bench = new BenchChain(anvil.rpcUrl(), anvil.chainId(), GasBench.account(m, 8), GasBench.account(m, 9), Map.of());
+    try (Chain chain = bench.open()) {
+      r = new GasBench(chain, bench).run();
     }
     System.out.print(r.table());
     for (int n : new int[] {100, 500}) {
