@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "stack", mixinStandardHelpOptions = true,
     description = "The local stack: Kafka, Cassandra, a Flink session cluster and anvil on 127.0.0.1.",
-    subcommands = {StackCommand.Up.class, StackCommand.StatusCmd.class, StackCommand.Down.class})
+    subcommands = {StackCommand.Up.class, StackCommand.StatusCmd.class, StackCommand.Down.class, StackCommand.Reset.class})
 final class StackCommand implements Runnable {
   @Override
   public void run() {
@@ -84,6 +84,28 @@ final class StackCommand implements Runnable {
       List<Server> stopped = new LocalStack(StackConfig.local()).down(msg -> System.out.println("  " + msg));
       System.out.println(stopped.isEmpty() ? "nothing was running" : "stopped " + stopped.size() + " servers");
       return 0;
+    }
+  }
+
+  @Command(name = "reset", mixinStandardHelpOptions = true,
+      description = "Start a server's data afresh. Only anvil: its chain grows with every run (contracts, owners, blocks) and each block costs more with it.")
+  static final class Reset implements Callable<Integer> {
+    @Parameters(paramLabel = "SERVER", description = "anvil")
+    String server;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      if (parse(List.of(server)).stream().anyMatch(s -> s != Server.ANVIL)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "only anvil can be reset, not " + server);
+      }
+      LocalStack stack = new LocalStack(StackConfig.local());
+      LocalStack.Reset r = stack.resetChain(msg -> System.out.println("  " + msg));
+      System.out.print(render(r.status(), true));
+      System.out.println("a fresh chain: contracts of earlier runs (demo runs kept with --keep) are gone with the old one");
+      return r.status().stream().allMatch(s -> s.health().ok()) ? 0 : 1;
     }
   }
 }

@@ -62,6 +62,11 @@ public final class AnvilNode implements ManagedServer {
     return config.home().resolve("local-stack/servers/anvil/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
   }
 
+  /** Where the node keeps its chain (every block, contract and balance) between runs; see {@link LocalStack#resetChain}. */
+  public Path stateFile() {
+    return config.dir(Server.ANVIL).resolve("state.json");
+  }
+
   public Path mnemonicFile() {
     return config.dir(Server.ANVIL).resolve("mnemonic");
   }
@@ -95,7 +100,7 @@ public final class AnvilNode implements ManagedServer {
     }
     process.start(List.of(binary().toString(), "--host", "127.0.0.1", "--port", config.get("onder.anvil.port"),
         "--chain-id", config.get("onder.anvil.chain.id"), "--accounts", "0",
-        "--state", dir.resolve("state.json").toString(), "--state-interval", config.get("onder.anvil.state.interval.seconds"),
+        "--state", stateFile().toString(), "--state-interval", config.get("onder.anvil.state.interval.seconds"),
         "--quiet"), Map.of(), dir);
   }
 

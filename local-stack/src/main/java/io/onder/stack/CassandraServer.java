@@ -131,8 +131,8 @@ public final class CassandraServer implements ManagedServer {
         "auto_snapshot: false",
         "snapshot_on_duplicate_row_detection: false",
         "concurrent_compactors: 1",
-        "memtable_heap_space: 64MiB",
-        "memtable_offheap_space: 64MiB",
+        "memtable_heap_space: " + config.get("onder.cassandra.memtable.space"),
+        "memtable_offheap_space: " + config.get("onder.cassandra.memtable.space"),
         "key_cache_size: 8MiB",
         "dynamic_snitch: false",
         "");

@@ -182,6 +182,34 @@ public final class LocalStack {
     }
   }
 
+  /**
+   * Starts the chain afresh: stops anvil if it runs, deletes its saved chain ({@link AnvilNode#stateFile}: every block,
+   * contract and balance of earlier runs, which grow with each run and slow every block), and starts it again. The
+   * accounts stay those of the same mnemonic; contracts of earlier runs (a demo run kept with {@code --keep}) are gone.
+   *
+   * @return the chain's size before, in bytes, and the node's status after the start
+   */
+  public Reset resetChain(Consumer<String> progress) {
+    long bytes;
+    try (StackLock lock = lock()) {
+      AnvilNode a = anvil();
+      if (a.anyRunning()) {
+        String pids = a.pids();
+        a.stop();
+        progress.accept("anvil: stopped (pid " + pids + ")");
+      }
+      bytes = Files.exists(a.stateFile()) ? Files.size(a.stateFile()) : 0;
+      Files.deleteIfExists(a.stateFile());
+      progress.accept(String.format("anvil: chain state removed (%,d bytes)", bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Reset(bytes, up(EnumSet.of(Server.ANVIL), progress));
+  }
+
+  /** What {@link #resetChain} did. */
+  public record Reset(long stateBytesRemoved, List<Status> status) {}
+
   /** One launcher at a time per runtime dir: two concurrent ups would start everything twice. */
   private StackLock lock() throws IOException {
     Files.createDirectories(config.runtimeDir());

@@ -83,6 +83,30 @@ class LocalStackLifecycleIT {
   }
 
   @Test
+  void reset_starts_the_chain_afresh_with_the_same_accounts() throws Exception {
+    stack.up(EnumSet.of(Server.ANVIL), log::add);
+    List<String> accounts = stack.anvil().accountAddresses();
+    String spender = accounts.get(1);
+    stack.anvil().call("anvil_setBalance", spender, "0x1234");
+    stack.anvil().call("evm_mine");
+    long minedAt = System.currentTimeMillis();
+    Path state = stack.anvil().stateFile();
+    long interval = Long.parseLong(stack.config().get("onder.anvil.state.interval.seconds"));
+    Await.until("a state dump after the mined block", Duration.ofSeconds(3 * interval + 5),
+        () -> Files.exists(state) && state.toFile().lastModified() > minedAt + 1000);
+    long pid = Long.parseLong(stack.anvil().pids());
+
+    LocalStack.Reset r = stack.resetChain(log::add);
+    assertThat(r.stateBytesRemoved()).isPositive();
+    assertThat(r.status()).singleElement().satisfies(s -> assertThat(s.health().ok()).isTrue());
+    assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+    assertThat(Long.decode(stack.anvil().call("eth_blockNumber"))).as("the mined block is gone").isZero();
+    assertThat(stack.anvil().accountAddresses()).isEqualTo(accounts);
+    assertThat(new BigInteger(stack.anvil().call("eth_getBalance", spender, "latest").substring(2), 16)).as("funded afresh")
+        .isEqualTo(BigInteger.TEN.pow(22));
+  }
+
+  @Test
   void a_crashed_server_is_reported_down_then_restarted_with_its_data() throws Exception {
     stack.up(EnumSet.of(Server.ANVIL), log::add);
     String before = stack.anvil().call("eth_chainId");
