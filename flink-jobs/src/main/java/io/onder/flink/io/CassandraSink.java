@@ -86,6 +86,7 @@ public final class CassandraSink<T> implements Sink<T> {
 
   static final class Writer<T> implements SinkWriter<T> {
     private final CassandraSink<T> spec;
+    private final CassandraSessions.Lease lease;
     private final CqlSession session;
     private final PreparedStatement statement;
     private final Semaphore permits;
@@ -99,8 +100,14 @@ public final class CassandraSink<T> implements Sink<T> {
     Writer(CassandraSink<T> spec, ProcessingTimeService time) {
       this.spec = spec;
       this.time = time;
-      this.session = CassandraSessions.open(spec.contactPoint, spec.keyspace);
-      this.statement = session.prepare(spec.mapper.cql(spec.keyspace));
+      this.lease = CassandraSessions.lease(spec.contactPoint, spec.keyspace);
+      this.session = lease.session();
+      try {
+        this.statement = session.prepare(spec.mapper.cql(spec.keyspace));
+      } catch (RuntimeException e) {
+        lease.close();
+        throw e;
+      }
       this.permits = new Semaphore(spec.maxInFlight);
     }
 
@@ -184,7 +191,7 @@ public final class CassandraSink<T> implements Sink<T> {
           // writes still in flight are not acknowledged to Flink: the next attempt replays them
         }
       } finally {
-        session.close();
+        lease.close(); // the session closes with the last writer's lease
       }
     }
   }
