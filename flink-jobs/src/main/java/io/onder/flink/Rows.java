@@ -59,6 +59,17 @@ public final class Rows {
           f.getCleanShare(), f.getStress().name(), f.getStressLevel(), f.getDevicesReporting(), f.getAvgVoltageV(),
           f.getAvgFrequencyHz(), f.getRevision()};
     }
+
+    @Override
+    public Object partition(FeederIntervalState f) {
+      return f.getFeederId() + "|" + Days.of(f.getIntervalStart());
+    }
+
+    /** Short, like a device's: a watermark closes every feeder's interval at once, and they are batched together. */
+    @Override
+    public long lingerMillis() {
+      return 5;
+    }
   };
 
   public static final RowMapper<RewardEntry> LEDGER = new RowMapper<>() {

@@ -49,5 +49,11 @@ public final class DrRows {
       return new Object[] {r.eventId, r.deviceId, r.commandId, r.status, r.reason,
           r.ackedAtMillis == Long.MIN_VALUE ? null : Instant.ofEpochMilli(r.ackedAtMillis)};
     }
+
+    /** A later answer replaces the row whole: a reason it has not clears the one before. */
+    @Override
+    public boolean nullLeavesColumn() {
+      return false;
+    }
   };
 }

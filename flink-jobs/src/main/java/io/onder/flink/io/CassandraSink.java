@@ -1,5 +1,6 @@
 package io.onder.flink.io;
 
+import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
@@ -7,12 +8,18 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.metadata.Node;
+import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +36,14 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * written. Rows must be idempotent upserts (keys derived from the data), so a replay after a restart writes the
  * same rows again and never duplicates: at-least-once delivery with idempotent writes is exactly-once in effect.
  *
- * <p>A mapper that names each row's partition ({@link RowMapper#partition}) has its rows of one partition written
- * together, as an unlogged batch of up to {@link #BATCH_ROWS} rows: one request and one mutation for Cassandra
- * instead of one per row (a ledger account's period gets a line per reward; a device's day gets a row per interval,
- * and a backlog closes many of its intervals at once). A partial batch waits at most {@link RowMapper#lingerMillis},
- * and a checkpoint writes every waiting row first. Rows of different partitions are never
- * batched together: such a batch would make one node coordinate writes to others.
+ * <p>A mapper that names each row's partition ({@link RowMapper#partition}) has its rows written in unlogged batches of
+ * rows whose partitions have the same replicas (the replica set, from the driver's token map; the partition itself while
+ * the driver has no token map): up to {@link #BATCH_ROWS} rows of at most {@link #BATCH_PARTITIONS} partitions. The
+ * driver routes a batch to one of those replicas, which writes it to itself and the same others a single row would
+ * reach: no node coordinates writes for replicas it is not one of, and Cassandra takes one request instead of sixteen
+ * (a ledger account's period gets a line per reward; a device's day gets a row per interval; the rows of many devices'
+ * intervals close with one watermark). A partial batch waits at most {@link RowMapper#lingerMillis}, and a checkpoint
+ * writes every waiting row first.
  */
 public final class CassandraSink<T> implements Sink<T> {
   private static final long serialVersionUID = 1L;
@@ -50,14 +59,24 @@ public final class CassandraSink<T> implements Sink<T> {
       return null;
     }
 
+    /**
+     * Whether a null value leaves its column as it was (true, the default: no tombstone written) rather than clearing
+     * it: right for rows whose revisions only gain values, wrong for a row a later record replaces whole.
+     */
+    default boolean nullLeavesColumn() {
+      return true;
+    }
+
     /** How long a partial batch waits for more rows of its partition. */
     default long lingerMillis() {
       return LINGER_MILLIS;
     }
   }
 
-  /** Rows of one partition in one unlogged batch, at most (a ledger line is 200-300 bytes: well under Cassandra's 5 KiB warning). */
+  /** Rows in one unlogged batch, at most (a ledger line is 200-300 bytes: under Cassandra's 5 KiB warning). */
   static final int BATCH_ROWS = 16;
+  /** Partitions in one unlogged batch, at most: Cassandra warns of unlogged batches across more than ten. */
+  static final int BATCH_PARTITIONS = 10;
   /** How long a partial batch waits for more rows of its partition, unless its mapper says otherwise. */
   static final long LINGER_MILLIS = 100;
 
@@ -92,9 +111,11 @@ public final class CassandraSink<T> implements Sink<T> {
     private final Semaphore permits;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
     private final ProcessingTimeService time;
-    /** Rows waiting for more of their partition, in arrival order of the partitions (touched by the task thread only). */
-    private final Map<Object, List<BoundStatement>> waiting = new LinkedHashMap<>();
+    /** Rows waiting for more of their replica set, in arrival order of the sets (touched by the task thread only). */
+    private final Map<Object, Batch> waiting = new LinkedHashMap<>();
+    private final CqlIdentifier keyspace;
     private boolean lingerSet;
 
     Writer(CassandraSink<T> spec, ProcessingTimeService time) {
@@ -109,23 +130,56 @@ public final class CassandraSink<T> implements Sink<T> {
         throw e;
       }
       this.permits = new Semaphore(spec.maxInFlight);
+      this.keyspace = CqlIdentifier.fromCql(spec.keyspace);
+    }
+
+    /** Rows of one replica set waiting to be written together, and how many partitions they cover. */
+    private static final class Batch {
+      final List<BoundStatement> rows = new ArrayList<>(BATCH_ROWS);
+      final Set<Object> partitions = new HashSet<>();
+
+      boolean full() {
+        return rows.size() >= BATCH_ROWS || partitions.size() >= BATCH_PARTITIONS;
+      }
+    }
+
+    /**
+     * The row's values bound, a null left unset unless the mapper says otherwise ({@link RowMapper#nullLeavesColumn}):
+     * bound as null it writes a tombstone, which Cassandra keeps, reads past and compacts (a ledger line has a column or
+     * two without a value).
+     */
+    private BoundStatement bind(Object[] values) {
+      BoundStatement row = statement.bind(values).setIdempotent(true);
+      if (spec.mapper.nullLeavesColumn()) for (int i = 0; i < values.length; i++) if (values[i] == null) row = row.unset(i);
+      return row;
+    }
+
+    /** The nodes that store the row's partition; the partition itself while the driver knows no token map. */
+    private Object replicas(BoundStatement row, Object partition) {
+      Optional<TokenMap> tokens = session.getMetadata().getTokenMap();
+      ByteBuffer key = row.getRoutingKey();
+      if (tokens.isEmpty() || key == null) return partition;
+      Set<Node> nodes = tokens.get().getReplicas(keyspace, key);
+      return nodes.isEmpty() ? partition : nodes;
     }
 
     @Override
     public void write(T element, Context context) throws IOException, InterruptedException {
       rethrow();
-      BoundStatement row = statement.bind(spec.mapper.values(element)).setIdempotent(true);
+      BoundStatement row = bind(spec.mapper.values(element));
       Object partition = spec.mapper.partition(element);
       if (partition == null) {
         permits.acquire();
         send(row, 1, 1);
         return;
       }
-      List<BoundStatement> rows = waiting.computeIfAbsent(partition, k -> new ArrayList<>());
-      rows.add(row);
-      if (rows.size() >= BATCH_ROWS) {
-        waiting.remove(partition);
-        sendBatch(rows);
+      Object replicas = replicas(row, partition);
+      Batch batch = waiting.computeIfAbsent(replicas, k -> new Batch());
+      batch.rows.add(row);
+      batch.partitions.add(partition);
+      if (batch.full()) {
+        waiting.remove(replicas);
+        sendBatch(batch.rows);
       } else if (!lingerSet) {
         lingerSet = true;
         time.registerTimer(time.getCurrentProcessingTime() + spec.mapper.lingerMillis(), t -> {
@@ -136,9 +190,9 @@ public final class CassandraSink<T> implements Sink<T> {
     }
 
     private void sendWaiting() throws InterruptedException {
-      List<List<BoundStatement>> all = new ArrayList<>(waiting.values());
+      List<Batch> all = new ArrayList<>(waiting.values());
       waiting.clear();
-      for (List<BoundStatement> rows : all) sendBatch(rows);
+      for (Batch b : all) sendBatch(b.rows);
     }
 
     private void sendBatch(List<BoundStatement> rows) throws InterruptedException {
@@ -151,6 +205,7 @@ public final class CassandraSink<T> implements Sink<T> {
     }
 
     private void send(Statement<?> request, int rows, int attempt) {
+      requests.incrementAndGet();
       CompletionStage<AsyncResultSet> f = session.executeAsync(request);
       f.whenComplete((rs, err) -> {
         if (err == null) {
@@ -180,8 +235,14 @@ public final class CassandraSink<T> implements Sink<T> {
       if (t != null) throw new IOException("Cassandra write failed after " + spec.maxAttempts + " attempts", t);
     }
 
+    /** Rows Cassandra acknowledged. */
     long written() {
       return written.get();
+    }
+
+    /** Requests sent, retries included. */
+    long requests() {
+      return requests.get();
     }
 
     @Override

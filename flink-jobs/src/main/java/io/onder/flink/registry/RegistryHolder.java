@@ -1,6 +1,6 @@
 package io.onder.flink.registry;
 
-import com.datastax.oss.driver.api.core.CqlSession;
+import io.onder.flink.io.CassandraSessions;
 import java.io.Serializable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * its own) share one snapshot, its reloads and the source's connection in a JVM. Each holding a snapshot of its own,
  * loaded at its own time, a TaskManager held a dozen copies of a 100,000-device registry. Another holder, as another
  * job or a job built again makes, has a snapshot of its own. Operators {@link #release} their copy when they close;
- * when the last copy in the JVM is released, the snapshot is dropped and the source closed (Cassandra's session: one
- * per holder and TaskManager, kept across reloads, not one opened for each).
+ * when the last copy in the JVM is released, the snapshot is dropped and the source closed (Cassandra's session, leased
+ * once per holder and TaskManager and kept across reloads, not one opened for each).
  *
  * <p>The background thread exists only while a reload runs (no thread outlives it, so a cancelled job leaves none
  * behind). A reload that fails leaves the snapshot in place, logs, and is tried again after min(refresh, 5 s).
@@ -69,12 +69,15 @@ public final class RegistryHolder implements Serializable {
     return new CassandraSource(contactPoint, keyspace);
   }
 
-  /** Loads over one session, opened by the first load and kept; a load that fails closes it, the next opens another. */
+  /**
+   * Loads over the TaskManager's shared session ({@link CassandraSessions#lease}, the sink writers' too), leased by the
+   * first load and kept; a load that fails lets it go, the next leases again.
+   */
   private static final class CassandraSource implements RegistrySource {
     private static final long serialVersionUID = 1L;
     private final String contactPoint;
     private final String keyspace;
-    private transient CqlSession session;
+    private transient CassandraSessions.Lease lease;
 
     CassandraSource(String contactPoint, String keyspace) {
       this.contactPoint = contactPoint;
@@ -83,9 +86,9 @@ public final class RegistryHolder implements Serializable {
 
     @Override
     public synchronized Registry load() {
-      if (session == null) session = io.onder.flink.io.CassandraSessions.open(contactPoint, keyspace);
+      if (lease == null) lease = CassandraSessions.lease(contactPoint, keyspace);
       try {
-        return Registry.load(session);
+        return Registry.load(lease.session());
       } catch (RuntimeException e) {
         close();
         throw e;
@@ -94,8 +97,8 @@ public final class RegistryHolder implements Serializable {
 
     @Override
     public synchronized void close() {
-      if (session != null) session.close();
-      session = null;
+      if (lease != null) lease.close();
+      lease = null;
     }
   }
 
