@@ -13,7 +13,29 @@ import io.onder.flink.io.CassandraSink.RowMapper;
 public final class Rows {
   private Rows() {}
 
-  public static final RowMapper<DeviceIntervalEnergy> DEVICE_INTERVAL = new RowMapper<>() {
+  /**
+   * Rows of a device's or a feeder's interval, in a partition per subject and day. A watermark closes many subjects'
+   * intervals at once (and a backlog several of one's), and their rows go in batches. The linger is short: live, each
+   * millisecond here is one more between the window's close and the row; the rows a watermark's timers emit together
+   * are batched however short it is, the linger timer running only after them.
+   */
+  abstract static class IntervalRows<T> implements RowMapper<T> {
+    abstract String subject(T row);
+
+    abstract java.time.Instant intervalStart(T row);
+
+    @Override
+    public Object partition(T row) {
+      return subject(row) + "|" + Days.of(intervalStart(row));
+    }
+
+    @Override
+    public long lingerMillis() {
+      return 5;
+    }
+  }
+
+  public static final RowMapper<DeviceIntervalEnergy> DEVICE_INTERVAL = new IntervalRows<>() {
     @Override
     public String cql(String ks) {
       return "INSERT INTO " + ks + ".device_interval (device_id, day, interval_start, import_milli_wh, export_milli_wh, "
@@ -27,24 +49,18 @@ public final class Rows {
           e.getImportQuality().getStress().name(), e.getImportQuality().getStressLevel(), e.getRevision()};
     }
 
-    /** A device's day: when a watermark closes several of its intervals at once (a backlog, a catch-up), one request. */
     @Override
-    public Object partition(DeviceIntervalEnergy e) {
-      return e.getDeviceId() + "|" + Days.of(e.getIntervalStart());
+    String subject(DeviceIntervalEnergy e) {
+      return e.getDeviceId();
     }
 
-    /**
-     * Short: live, a device has one row per interval and nothing to batch it with, and each millisecond here is one
-     * more between the window's close and the row. The rows a watermark's timers emit together are batched however
-     * short it is: the linger timer runs only after them.
-     */
     @Override
-    public long lingerMillis() {
-      return 5;
+    java.time.Instant intervalStart(DeviceIntervalEnergy e) {
+      return e.getIntervalStart();
     }
   };
 
-  public static final RowMapper<FeederIntervalState> FEEDER_INTERVAL = new RowMapper<>() {
+  public static final RowMapper<FeederIntervalState> FEEDER_INTERVAL = new IntervalRows<>() {
     @Override
     public String cql(String ks) {
       return "INSERT INTO " + ks + ".feeder_interval (feeder_id, day, interval_start, substation_id, region_id, import_milli_wh, "
@@ -61,14 +77,13 @@ public final class Rows {
     }
 
     @Override
-    public Object partition(FeederIntervalState f) {
-      return f.getFeederId() + "|" + Days.of(f.getIntervalStart());
+    String subject(FeederIntervalState f) {
+      return f.getFeederId();
     }
 
-    /** Short, like a device's: a watermark closes every feeder's interval at once, and they are batched together. */
     @Override
-    public long lingerMillis() {
-      return 5;
+    java.time.Instant intervalStart(FeederIntervalState f) {
+      return f.getIntervalStart();
     }
   };
 

@@ -21,16 +21,21 @@ class FeederQualityTest {
         return f.devices().stream().filter(d -> d.deviceId().equals(id)).findFirst().orElseThrow();
     }
 
+    /** PV 600 Wh + diesel 200 Wh out; two consumers take 300 + 100 Wh; a 100 kW feeder with a 50 kW reverse-flow limit. */
+    static FeederInterval pvAndDieselForTwoHomes() {
+        return QUALITY.compute(feeder(100_000, 50_000), 0, 300_000, List.of(
+                DeviceFlow.of("pv", 0, 600_000, EnergySource.PV),
+                DeviceFlow.of("diesel", 0, 200_000, EnergySource.DIESEL),
+                DeviceFlow.of("home-a", 300_000, 0, EnergySource.UNKNOWN),
+                DeviceFlow.of("home-b", 100_000, 0, EnergySource.UNKNOWN)));
+    }
+
     @Test
     void export_is_local_pro_rata_to_what_the_feeder_consumes() {
         // PV 600 Wh + diesel 200 Wh out; two consumers take 300 + 100 Wh.
         // match = min(400, 800) = 400 → exporters' local = 0.5, consumers' local = 1.0
         // local supply clean = (600 × 1 + 200 × 0) / 800 = 0.75 → import clean = 1.0 × 0.75 + 0 × grid = 0.75
-        FeederInterval f = QUALITY.compute(feeder(100_000, 50_000), 0, 300_000, List.of(
-                DeviceFlow.of("pv", 0, 600_000, EnergySource.PV),
-                DeviceFlow.of("diesel", 0, 200_000, EnergySource.DIESEL),
-                DeviceFlow.of("home-a", 300_000, 0, EnergySource.UNKNOWN),
-                DeviceFlow.of("home-b", 100_000, 0, EnergySource.UNKNOWN)));
+        FeederInterval f = pvAndDieselForTwoHomes();
 
         assertThat(f.localMatchPpm()).isEqualTo(500_000);
         assertThat(f.localSupplyCleanPpm()).isEqualTo(750_000);
@@ -49,11 +54,7 @@ class FeederQualityTest {
     void late_energy_is_valued_at_what_its_interval_left_unmatched_and_narrows_it() {
         // The first test's interval: 400 Wh of export left the feeder unmatched (its local supply 0.75 clean), no
         // import came from outside. Grid mix 0.3.
-        FeederInterval f = QUALITY.compute(feeder(100_000, 50_000), 0, 300_000, List.of(
-                DeviceFlow.of("pv", 0, 600_000, EnergySource.PV),
-                DeviceFlow.of("diesel", 0, 200_000, EnergySource.DIESEL),
-                DeviceFlow.of("home-a", 300_000, 0, EnergySource.UNKNOWN),
-                DeviceFlow.of("home-b", 100_000, 0, EnergySource.UNKNOWN)));
+        FeederInterval f = pvAndDieselForTwoHomes();
         FeederQuality.Margin m = FeederQuality.Margin.of(f);
         assertThat(m).isEqualTo(new FeederQuality.Margin(400_000, 0, 750_000, Stress.NONE, 0));
 

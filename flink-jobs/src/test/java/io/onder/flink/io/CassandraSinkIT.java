@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,14 +62,21 @@ class CassandraSinkIT {
   }
 
   TestCassandra cassandra;
-  ManualTime time = new ManualTime();
+  CqlSession s;
+  final ManualTime time = new ManualTime();
+  final List<CassandraSink.Writer<R>> writers = new ArrayList<>();
 
   @BeforeEach
   void table(TestCassandra cassandra) {
     this.cassandra = cassandra;
-    try (CqlSession s = cassandra.session()) {
-      s.execute("CREATE TABLE IF NOT EXISTS sink_rows (p text, c int, v text, w text, PRIMARY KEY (p, c))");
-    }
+    s = cassandra.session();
+    s.execute("CREATE TABLE IF NOT EXISTS sink_rows (p text, c int, v text, w text, PRIMARY KEY (p, c))");
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (CassandraSink.Writer<R> w : writers) w.close();
+    s.close();
   }
 
   CassandraSink.Writer<R> writer() {
@@ -76,68 +84,63 @@ class CassandraSinkIT {
   }
 
   CassandraSink.Writer<R> writer(CassandraSink.RowMapper<R> mapper) {
-    return new CassandraSink.Writer<>(new CassandraSink<>(cassandra.contactPoint(), cassandra.keyspace(), mapper), time);
+    CassandraSink.Writer<R> w = new CassandraSink.Writer<>(new CassandraSink<>(cassandra.contactPoint(), cassandra.keyspace(), mapper), time);
+    writers.add(w);
+    return w;
   }
 
-  long rows(CqlSession s) {
+  /** Writes the rows and waits for them all, as a checkpoint does. */
+  static void writeAndFlush(CassandraSink.Writer<R> w, R... rows) throws Exception {
+    for (R r : rows) w.write(r, null);
+    w.flush(false);
+  }
+
+  long rows() {
     return s.execute("SELECT count(*) FROM sink_rows").one().getLong(0);
   }
 
   @Test
   void rows_of_many_partitions_on_the_same_replicas_go_in_batches_of_ten_partitions() throws Exception {
     CassandraSink.Writer<R> w = writer();
-    try (CqlSession s = cassandra.session()) {
-      for (int i = 0; i < 160; i++) w.write(new R("many-" + i, 0, "v" + i, "w"), null);
-      w.flush(false);
-      assertThat(w.written()).isEqualTo(160);
-      assertThat(w.requests()).as("160 partitions, ten a batch").isEqualTo(16);
-      assertThat(rows(s)).isEqualTo(160);
-      assertThat(s.execute("SELECT v FROM sink_rows WHERE p = 'many-137' AND c = 0").one().getString("v")).isEqualTo("v137");
-    } finally {
-      w.close();
-    }
+    R[] rows = new R[160];
+    for (int i = 0; i < rows.length; i++) rows[i] = new R("many-" + i, 0, "v" + i, "w");
+    writeAndFlush(w, rows);
+    assertThat(w.written()).isEqualTo(160);
+    assertThat(w.requests()).as("160 partitions, ten a batch").isEqualTo(16);
+    assertThat(rows()).isEqualTo(160);
+    assertThat(s.execute("SELECT v FROM sink_rows WHERE p = 'many-137' AND c = 0").one().getString("v")).isEqualTo("v137");
   }
 
   @Test
   void rows_of_one_partition_go_sixteen_a_batch_and_a_partial_batch_waits_for_its_linger() throws Exception {
     CassandraSink.Writer<R> w = writer();
-    try (CqlSession s = cassandra.session()) {
-      for (int c = 0; c < 40; c++) w.write(new R("one", c, "v", "w"), null);
-      assertThat(time.timers).as("the partial batch's linger").hasSize(1);
-      time.fire(); // the linger ends: the 8 rows after two full batches go
-      w.flush(false);
-      assertThat(w.requests()).as("16 + 16 + 8").isEqualTo(3);
-      assertThat(w.written()).isEqualTo(40);
-      assertThat(rows(s)).isEqualTo(40);
-    } finally {
-      w.close();
-    }
+    for (int c = 0; c < 40; c++) w.write(new R("one", c, "v", "w"), null);
+    assertThat(w.requests()).as("two full batches of 16").isEqualTo(2);
+    assertThat(time.timers).as("the partial batch's linger").hasSize(1);
+    time.fire(); // the linger ends: the 8 rows left go
+    assertThat(w.requests()).as("16 + 16 + 8").isEqualTo(3);
+    w.flush(false);
+    assertThat(w.written()).isEqualTo(40);
+    assertThat(rows()).isEqualTo(40);
   }
 
   @Test
   void a_null_value_leaves_the_column_as_it_was_and_writes_no_tombstone() throws Exception {
     CassandraSink.Writer<R> w = writer();
-    try (CqlSession s = cassandra.session()) {
-      w.write(new R("rev", 1, "first", "first"), null);
-      w.flush(false);
-      w.write(new R("rev", 1, null, "second"), null);
-      w.flush(false);
-      Row r = s.execute("SELECT v, w FROM sink_rows WHERE p = 'rev' AND c = 1").one();
-      assertThat(r.getString("v")).as("unset, not deleted").isEqualTo("first");
-      assertThat(r.getString("w")).isEqualTo("second");
+    writeAndFlush(w, new R("rev", 1, "first", "first"));
+    writeAndFlush(w, new R("rev", 1, null, "second"));
+    Row r = s.execute("SELECT v, w FROM sink_rows WHERE p = 'rev' AND c = 1").one();
+    assertThat(r.getString("v")).as("unset, not deleted").isEqualTo("first");
+    assertThat(r.getString("w")).isEqualTo("second");
 
-      w.write(new R("rev", 2, null, "x"), null);
-      w.flush(false);
-      var read = s.execute(SimpleStatement.newInstance("SELECT v, w FROM sink_rows WHERE p = 'rev' AND c = 2").setTracing(true));
-      Row fresh = read.one();
-      assertThat(fresh.isNull("v")).isTrue();
-      assertThat(fresh.getString("w")).isEqualTo("x");
-      List<String> trace = read.getExecutionInfo().getQueryTrace().getEvents().stream().map(e -> e.getActivity()).toList();
-      assertThat(trace).as("Cassandra's trace of the read").anyMatch(a -> a.contains("tombstone cells"))
+    writeAndFlush(w, new R("rev", 2, null, "x"));
+    var read = s.execute(SimpleStatement.newInstance("SELECT v, w FROM sink_rows WHERE p = 'rev' AND c = 2").setTracing(true));
+    Row fresh = read.one();
+    assertThat(fresh.isNull("v")).isTrue();
+    assertThat(fresh.getString("w")).isEqualTo("x");
+    List<String> trace = read.getExecutionInfo().getQueryTrace().getEvents().stream().map(e -> e.getActivity()).toList();
+    assertThat(trace).as("Cassandra's trace of the read").anyMatch(a -> a.contains("tombstone cells"))
           .filteredOn(a -> a.contains("tombstone cells")).allMatch(a -> a.contains(" 0 tombstone cells"), "no tombstone");
-    } finally {
-      w.close();
-    }
   }
 
   @Test
@@ -158,16 +161,10 @@ class CassandraSinkIT {
         return false;
       }
     });
-    try (CqlSession s = cassandra.session()) {
-      w.write(new R("whole", 1, "first", "first"), null);
-      w.flush(false);
-      w.write(new R("whole", 1, null, "second"), null);
-      w.flush(false);
-      Row r = s.execute("SELECT v, w FROM sink_rows WHERE p = 'whole' AND c = 1").one();
-      assertThat(r.isNull("v")).as("cleared").isTrue();
-      assertThat(r.getString("w")).isEqualTo("second");
-    } finally {
-      w.close();
-    }
+    writeAndFlush(w, new R("whole", 1, "first", "first"));
+    writeAndFlush(w, new R("whole", 1, null, "second"));
+    Row r = s.execute("SELECT v, w FROM sink_rows WHERE p = 'whole' AND c = 1").one();
+    assertThat(r.isNull("v")).as("cleared").isTrue();
+    assertThat(r.getString("w")).isEqualTo("second");
   }
 }
