@@ -5,8 +5,10 @@ import io.onder.avro.FeederIntervalState;
 import io.onder.avro.OwedAmount;
 import io.onder.avro.RewardEntry;
 import io.onder.avro.SettlementBatch;
+import java.time.Instant;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.function.SerializableFunction;
 import io.onder.flink.io.CassandraSink.RowMapper;
 
 /** How the jobs' records become Cassandra rows: idempotent upserts keyed by what the record is about. */
@@ -20,13 +22,17 @@ public final class Rows {
    * are batched however short it is, the linger timer running only after them.
    */
   abstract static class IntervalRows<T> implements RowMapper<T> {
-    abstract String subject(T row);
+    private final SerializableFunction<T, String> subject;
+    private final SerializableFunction<T, Instant> intervalStart;
 
-    abstract java.time.Instant intervalStart(T row);
+    IntervalRows(SerializableFunction<T, String> subject, SerializableFunction<T, Instant> intervalStart) {
+      this.subject = subject;
+      this.intervalStart = intervalStart;
+    }
 
     @Override
     public Object partition(T row) {
-      return subject(row) + "|" + Days.of(intervalStart(row));
+      return subject.apply(row) + "|" + Days.of(intervalStart.apply(row));
     }
 
     @Override
@@ -35,7 +41,8 @@ public final class Rows {
     }
   }
 
-  public static final RowMapper<DeviceIntervalEnergy> DEVICE_INTERVAL = new IntervalRows<>() {
+  public static final RowMapper<DeviceIntervalEnergy> DEVICE_INTERVAL =
+      new IntervalRows<>(DeviceIntervalEnergy::getDeviceId, DeviceIntervalEnergy::getIntervalStart) {
     @Override
     public String cql(String ks) {
       return "INSERT INTO " + ks + ".device_interval (device_id, day, interval_start, import_milli_wh, export_milli_wh, "
@@ -48,19 +55,10 @@ public final class Rows {
           e.getImportQuality().getClean(), e.getImportQuality().getLocal(), e.getExportQuality().getClean(), e.getExportQuality().getLocal(),
           e.getImportQuality().getStress().name(), e.getImportQuality().getStressLevel(), e.getRevision()};
     }
-
-    @Override
-    String subject(DeviceIntervalEnergy e) {
-      return e.getDeviceId();
-    }
-
-    @Override
-    java.time.Instant intervalStart(DeviceIntervalEnergy e) {
-      return e.getIntervalStart();
-    }
   };
 
-  public static final RowMapper<FeederIntervalState> FEEDER_INTERVAL = new IntervalRows<>() {
+  public static final RowMapper<FeederIntervalState> FEEDER_INTERVAL =
+      new IntervalRows<>(FeederIntervalState::getFeederId, FeederIntervalState::getIntervalStart) {
     @Override
     public String cql(String ks) {
       return "INSERT INTO " + ks + ".feeder_interval (feeder_id, day, interval_start, substation_id, region_id, import_milli_wh, "
@@ -74,16 +72,6 @@ public final class Rows {
           f.getImportMilliWh(), f.getExportMilliWh(), f.getNetW(), f.getCapacityW(), f.getReverseFlowLimitW(), f.getLocalMatch(),
           f.getCleanShare(), f.getStress().name(), f.getStressLevel(), f.getDevicesReporting(), f.getAvgVoltageV(),
           f.getAvgFrequencyHz(), f.getRevision()};
-    }
-
-    @Override
-    String subject(FeederIntervalState f) {
-      return f.getFeederId();
-    }
-
-    @Override
-    java.time.Instant intervalStart(FeederIntervalState f) {
-      return f.getIntervalStart();
     }
   };
 
