@@ -95,8 +95,9 @@ class CassandraSinkIT {
     w.flush(false);
   }
 
+  /** The table's rows, counted here: a count(*) across partitions makes Cassandra warn. */
   long rows() {
-    return s.execute("SELECT count(*) FROM sink_rows").one().getLong(0);
+    return s.execute("SELECT p FROM sink_rows").all().size();
   }
 
   @Test
