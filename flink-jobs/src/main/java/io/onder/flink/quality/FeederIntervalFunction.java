@@ -190,6 +190,8 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
         .setLocalMatch(fi.localMatchPpm() / 1e6).setCleanShare(fi.cleanSharePpm() / 1e6)
         .setStress(stress).setStressLevel(fi.stressLevelPpm() / 1e6).setDevicesReporting(energies.size())
         .setLeavingMilliWh(fi.leavingMilliWh()).setEnteringMilliWh(fi.enteringMilliWh())
+        // the schema's defaults, set here: a field left unset makes build() deep-copy its default from the schema
+        .setAvgVoltageV(null).setAvgFrequencyHz(null).setSubstationFeeders(0).setRevision(0)
         .build());
   }
 
@@ -203,6 +205,7 @@ public class FeederIntervalFunction extends KeyedProcessFunction<String, DeviceE
         .setImportQuality(avro(q.importQuality())).setExportQuality(avro(q.exportQuality()))
         .setSocPercent(Double.isNaN(e.socPercent) ? null : e.socPercent)
         .setShiftableReleasedMilliWh(shiftable)
+        .setRevision(0) // the schema's default, set: unset, build() deep-copies it from the schema for every row
         .build();
   }
 
