@@ -126,6 +126,17 @@ class CassandraSinkIT {
   }
 
   @Test
+  void a_batch_stays_under_cassandras_size_warning() throws Exception {
+    CassandraSink.Writer<R> w = writer();
+    R[] rows = new R[16];
+    for (int c = 0; c < rows.length; c++) rows[c] = new R("big", c, "x".repeat(1_000), "w"); // 1,040 bytes as counted
+    writeAndFlush(w, rows);
+    assertThat(w.requests()).as("four rows a batch: a fifth would pass %d bytes", CassandraSink.BATCH_BYTES).isEqualTo(4);
+    assertThat(w.written()).isEqualTo(16);
+    assertThat(rows()).isEqualTo(16);
+  }
+
+  @Test
   void a_null_value_leaves_the_column_as_it_was_and_writes_no_tombstone() throws Exception {
     CassandraSink.Writer<R> w = writer();
     writeAndFlush(w, new R("rev", 1, "first", "first"));
