@@ -2,6 +2,7 @@ package io.onder.ingest.client;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapHandler;
 import org.eclipse.californium.core.CoapObserveRelation;
@@ -35,28 +36,39 @@ public final class DeviceClient implements AutoCloseable {
   private final CoapEndpoint endpoint;
   private final CoapClient client;
 
-  private DeviceClient(String base, String query, CoapEndpoint endpoint, long timeoutMillis) {
+  private DeviceClient(String base, String query, CoapEndpoint endpoint, long timeoutMillis, ScheduledThreadPoolExecutor threads) {
     this.base = base;
     this.query = query;
     this.endpoint = endpoint;
+    if (threads != null) endpoint.setExecutors(threads, threads); // before the client starts the endpoint
     this.client = new CoapClient().setEndpoint(endpoint).setTimeout(timeoutMillis);
+    if (threads != null) client.setExecutors(threads, threads, true);
   }
 
   /** A DTLS (PSK) client; the key array is not kept. */
   public static DeviceClient dtls(String host, int port, String pskIdentity, byte[] psk, long timeoutMillis) {
-    Configuration cf = baseConfig();
-    DtlsConnectorConfig dtls = new DtlsConnectorConfig.Builder(cf)
+    return dtls(host, port, pskIdentity, psk, timeoutMillis, null);
+  }
+
+  /**
+   * As {@link #dtls(String, int, String, byte[], long)}, its CoAP and DTLS stages run on {@code threads}, which many
+   * clients share (each client otherwise starts threads of its own for each stage: about five, plus its receiver).
+   */
+  public static DeviceClient dtls(String host, int port, String pskIdentity, byte[] psk, long timeoutMillis, ScheduledThreadPoolExecutor threads) {
+    Configuration cf = baseConfig(threads);
+    DTLSConnector connector = new DTLSConnector(new DtlsConnectorConfig.Builder(cf)
         .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
         .setAddress(new InetSocketAddress(host, 0))
         .setAdvancedPskStore(new AdvancedSinglePskStore(pskIdentity, psk))
-        .build();
-    CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls)).build();
-    return new DeviceClient("coaps://" + host + ":" + port, "", ep, timeoutMillis);
+        .build());
+    if (threads != null) connector.setExecutor(threads);
+    CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(connector).build();
+    return new DeviceClient("coaps://" + host + ":" + port, "", ep, timeoutMillis, threads);
   }
 
   /** A DTLS client authenticating with its raw public key (RFC 7250) and pinning the gateway's. */
   public static DeviceClient rpk(String host, int port, java.security.KeyPair own, java.security.PublicKey gateway, long timeoutMillis) {
-    Configuration cf = baseConfig();
+    Configuration cf = baseConfig(null);
     DtlsConnectorConfig dtls = new DtlsConnectorConfig.Builder(cf)
         .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
         .setAddress(new InetSocketAddress(host, 0))
@@ -65,20 +77,31 @@ public final class DeviceClient implements AutoCloseable {
             .setTrustedRPKs(new org.eclipse.californium.elements.auth.RawPublicKeyIdentity(gateway)).build())
         .build();
     CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(cf).setConnector(new DTLSConnector(dtls)).build();
-    return new DeviceClient("coaps://" + host + ":" + port, "", ep, timeoutMillis);
+    return new DeviceClient("coaps://" + host + ":" + port, "", ep, timeoutMillis, null);
   }
 
   /** UNSAFE, development only: plain CoAP, the device names itself. */
   public static DeviceClient plain(String host, int port, String deviceId, long timeoutMillis) {
-    Configuration cf = baseConfig();
-    CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(cf).setInetSocketAddress(new InetSocketAddress(host, 0)).build();
-    return new DeviceClient("coap://" + host + ":" + port, "?d=" + deviceId, ep, timeoutMillis);
+    return plain(host, port, deviceId, timeoutMillis, null);
   }
 
-  private static Configuration baseConfig() {
+  /** As {@link #plain(String, int, String, long)}, its CoAP stages on the shared {@code threads}. */
+  public static DeviceClient plain(String host, int port, String deviceId, long timeoutMillis, ScheduledThreadPoolExecutor threads) {
+    Configuration cf = baseConfig(threads);
+    CoapEndpoint ep = new CoapEndpoint.Builder().setConfiguration(cf).setInetSocketAddress(new InetSocketAddress(host, 0)).build();
+    return new DeviceClient("coap://" + host + ":" + port, "?d=" + deviceId, ep, timeoutMillis, threads);
+  }
+
+  /** With shared {@code threads}, the socket keeps one receiving thread (and, plain, one sending) of its own. */
+  private static Configuration baseConfig(ScheduledThreadPoolExecutor threads) {
     Configuration cf = Configuration.createStandardWithoutFile();
     cf.set(DtlsConfig.DTLS_MAX_RETRANSMISSIONS, 2);
     cf.set(CoapConfig.MAX_RETRANSMIT, 3);
+    if (threads != null) {
+      cf.set(DtlsConfig.DTLS_RECEIVER_THREAD_COUNT, 1);
+      cf.set(UdpConfig.UDP_RECEIVER_THREAD_COUNT, 1);
+      cf.set(UdpConfig.UDP_SENDER_THREAD_COUNT, 1);
+    }
     return cf;
   }
 
