@@ -165,7 +165,7 @@ final class BenchCommand implements Callable<Integer> {
     String prefix = "bench" + System.currentTimeMillis() + ".";
     return new Bench("pipeline", cmd(cp, "io.onder.flink.bench.PipelineBench", "--kafka", stack.kafka().bootstrapServers(), "--cassandra",
         stack.cassandra().endpoint(), "--keyspace", stack.config().get("onder.cassandra.keyspace"), "--topic-prefix", prefix),
-        List.of(new Reader(Pattern.compile("THROUGHPUT: .* = ([0-9,]+) readings/s"), 1, "readings/s Kafka to Cassandra, quality + rewards, p=2", "readings/s", 40_000, false),
+        List.of(new Reader(Pattern.compile("THROUGHPUT: .* = ([0-9,]+) readings/s"), 1, "readings/s Kafka to Cassandra, quality + rewards, p=2, jobs warm", "readings/s", 40_000, false),
             new Reader(Pattern.compile("window close \\(watermark past .*\\) -> row in Cassandra: p50 [0-9,]+ ms, p99 ([0-9,]+) ms"), 1,
                 "p99 window close (watermark) to interval row in Cassandra", "ms", 2_000, true),
             new Reader(Pattern.compile("interval end -> row in Cassandra: p50 [0-9,]+ ms, p99 ([0-9,]+) ms"), 1,

@@ -40,12 +40,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * against a running local stack ({@code bin/onder stack up}), in a fresh topic prefix and keyspace that it drops at
  * the end. Two figures:
  * <ul>
- *   <li><b>throughput</b>: an hour (plus two minutes to close it) of synthetic readings produced to Kafka first, then
- *       the jobs started; readings ÷ time from job submission until the last row of the hour was written in Cassandra
- *       (by the rows' writetime: every feeder's row of the hour's last minute, the market account's ledger lines of
- *       the hour once they stop growing, and the owed row of the hour's settlement batch, which the rewards job emits
- *       only after every ledger line of the hour). Every device's every interval of the hour must have its row. Also
- *       from the moment the jobs run, without their deployment.</li>
+ *   <li><b>throughput</b>: the jobs started on a fleet, its first hours of readings through them (the warm-up, the
+ *       jobs' start-up included), then the next hour (plus two minutes to close it) of synthetic readings produced to
+ *       Kafka as fast as the producer goes; readings ÷ time from the first send until the last row of the hour was
+ *       written in Cassandra (by the rows' writetime: every feeder's row of the hour's last minute, the market account's
+ *       ledger lines of the hour once they stop growing, and the owed row of the hour's settlement batch, which the
+ *       rewards job emits only after every ledger line of the hour). Every device's every interval of the hour must
+ *       have its row.</li>
  *   <li><b>latency</b>: readings produced live with event time = now at a steady rate, each device's spread over the
  *       period; for each reading, the time from its send to Kafka until its device's interval row is written in
  *       Cassandra (the row's {@code writetime}); from the interval's end to the row; and from the window's close to the
@@ -57,7 +58,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * local-stack/servers/flink/target/classpath.txt) io.onder.flink.bench.PipelineBench --kafka 127.0.0.1:19092 --cassandra
  * 127.0.0.1:19042}. The first line with "readings/s" is the throughput.
  * <br>Options: {@code --devices 2000 --per-minute 4} (throughput: devices × 62 × per-minute readings), {@code
- * --warm-up-devices 1000} (a first, smaller hour through the same jobs, printed as the warm-up; 0 skips it), {@code --latency-seconds 150 --latency-per-minute 12} (0 skips the latency run).
+ * --warm-up-hours 3} (hours of the same fleet through the same jobs before the measured one, each printed as a warm-up;
+ * 0 measures the first hour, the jobs' start-up included), {@code --latency-seconds 150 --latency-per-minute 12} (0 skips the latency run).
  */
 public final class PipelineBench {
   static final long MIN = 60_000;
@@ -77,9 +79,10 @@ public final class PipelineBench {
     int perMinute = Integer.parseInt(opts.getOrDefault("per-minute", "4"));
     int latencySeconds = Integer.parseInt(opts.getOrDefault("latency-seconds", "150"));
     int latencyPerMinute = Integer.parseInt(opts.getOrDefault("latency-per-minute", "60"));
-    int warmUpDevices = Integer.parseInt(opts.getOrDefault("warm-up-devices", "1000"));
+    int warmUpHours = Integer.parseInt(opts.getOrDefault("warm-up-hours", "3"));
+    if (warmUpHours < 0) throw new IllegalArgumentException("--warm-up-hours must be 0 or more");
     Map<String, String> base = new HashMap<>(opts);
-    for (String k : List.of("throughput", "devices", "per-minute", "latency-seconds", "latency-per-minute", "warm-up-devices")) base.remove(k);
+    for (String k : List.of("throughput", "devices", "per-minute", "latency-seconds", "latency-per-minute", "warm-up-hours")) base.remove(k);
 
     dropLeftovers(JobArgs.of(base));
     // Idleness: the throughput run keeps the jobs' default (5 s). Shorter, the quality job's output partitions, quiet
@@ -91,13 +94,8 @@ public final class PipelineBench {
     Map<String, String> l = new HashMap<>(base);
     if (!idlenessGiven) l.put("idleness-seconds", "2");
     if (Boolean.parseBoolean(opts.getOrDefault("throughput", "true"))) {
-      if (warmUpDevices > 0) {
-        // Kafka, Cassandra and this JVM's code run cold on a fresh stack: the first hour measured here ran at about
-        // 60 % of the third's. One smaller hour first, through the same jobs, and its figure printed as such.
-        System.out.printf("warm-up: an hour of %,d devices through the same jobs%n", warmUpDevices);
-        throughput(t, warmUpDevices, minutes, perMinute, "warm-up");
-      }
-      throughput(t, devices, minutes, perMinute, "THROUGHPUT");
+      if (warmUpHours > 0) System.out.printf("warm-up: %d hour(s) of the same %,d devices through the same jobs first%n", warmUpHours, devices);
+      throughput(t, devices, minutes, perMinute, warmUpHours);
     }
     if (latencySeconds > 0) latency(l, devices, latencySeconds, latencyPerMinute);
     System.exit(0); // the MiniCluster's and the driver's non-daemon threads
@@ -105,26 +103,18 @@ public final class PipelineBench {
 
   // ---- throughput ---------------------------------------------------------------------------------------------
 
-  static void throughput(Map<String, String> base, int devices, int minutes, int perMinute, String label) throws Exception {
+  /**
+   * One fleet of {@code devices}, one run of the jobs: {@code warmUpHours} hours of the fleet through them first (each
+   * printed as a warm-up, the first with the jobs' start-up), then the measured hour through the same running jobs, as
+   * a deployed pipeline meets each next hour. The JIT is slow to settle here: on two cores its one C2 thread competes
+   * with the jobs, and it took 9.4 of the bench JVM's 23.8 CPU-seconds in the hour after one warm-up hour, 6.5 of 16.9
+   * in the third and 3.6 of 9.8 in the fourth (15.1k, 30.0k, 46.3k and 50.1k readings/s). Measured in a job of its own,
+   * as before, the hour also paid for the MiniCluster's start, and compiled code of the warm-up was compiled again.
+   */
+  static void throughput(Map<String, String> base, int devices, int minutes, int perMinute, int warmUpHours) throws Exception {
     Fixture fx = Fixture.create(base, devices, "t");
     long t0 = Instant.parse("2026-06-21T12:00:00Z").toEpochMilli();
-    long n = 0;
-    long p0 = System.nanoTime();
-    try (var p = producer(fx.args)) {
-      for (int m = 0; m < minutes + 2; m++) {
-        for (int k = 0; k < perMinute; k++) {
-          long t = t0 + m * MIN + k * (MIN / perMinute);
-          for (int d = 0; d < devices; d++) {
-            p.send(new ProducerRecord<>(fx.args.topic(Topics.READINGS), fx.ids[d], fx.serde.encode(fx.reading(d, n, t, t0))));
-            n++;
-          }
-        }
-      }
-      p.flush();
-    }
-    System.out.printf("produced %,d readings (%,d devices, %d minutes, %d a minute) in %.1f s%n", n, devices, minutes + 2, perMinute,
-        (System.nanoTime() - p0) / 1e9);
-    long lastInterval = t0 + (minutes - 1) * MIN;
+    long[] seq = {0};
     long wall0 = System.currentTimeMillis();
     JobClient job = null;
     try (CqlSession s = fx.session()) {
@@ -132,66 +122,93 @@ public final class PipelineBench {
       JobClient running = job;
       waitFor("the jobs to run", 120, () -> running.getJobStatus().get() == org.apache.flink.api.common.JobStatus.RUNNING);
       long runningAt = System.currentTimeMillis();
-      PreparedStatement feeder = s.prepare("SELECT writetime(net_w) FROM feeder_interval WHERE feeder_id = ? AND day = ? AND interval_start = ?");
-      PreparedStatement ledger = s.prepare("SELECT writetime(amount) FROM ledger WHERE account = ? AND settlement_period = ?");
-      long period = lastInterval / 3_600_000L;
-      waitFor("the first interval's row", 300, () -> s.execute(feeder.bind("F0", Days.of(t0), Instant.ofEpochMilli(t0))).one() != null);
-      // the settlement batch of the hour: the rewards job has passed every ledger line of it (and the owed rows follow it)
-      PreparedStatement owed = s.prepare("SELECT settlement_period, writetime(cumulative_amount) FROM owed WHERE owner_address = ?");
-      waitFor("the hour's settlement batch", 900, () -> {
-        Row row = s.execute(owed.bind(DSO)).one();
-        return row != null && row.getLong(0) >= period;
-      });
-      // the last interval's rows: every feeder's
-      waitFor("every feeder's last interval row", 900, () -> {
-        for (int f = 0; f < FEEDERS; f++) if (s.execute(feeder.bind("F" + f, Days.of(lastInterval), Instant.ofEpochMilli(lastInterval))).one() == null) return false;
-        return true;
-      });
-      // The ledger's own sink may still be writing the hour's last lines: wait until the market account's lines of the
-      // period stop growing for 3 s, then take the time each row was written (its writetime), not the time of this check.
-      long[] lines = {-1};
-      long[] grewAt = {System.nanoTime()};
-      waitFor("the hour's ledger lines in Cassandra", 300, () -> {
-        long n2 = 0;
-        for (Row row : s.execute(ledger.bind("market:onder-flex", period))) n2++;
-        if (n2 != lines[0]) {
-          lines[0] = n2;
-          grewAt[0] = System.nanoTime();
-        }
-        return System.nanoTime() - grewAt[0] >= 3_000_000_000L;
-      }, 500);
-      long first = Long.MAX_VALUE;
-      long last = 0;
-      for (int f = 0; f < FEEDERS; f++) {
-        first = Math.min(first, s.execute(feeder.bind("F" + f, Days.of(t0), Instant.ofEpochMilli(t0))).one().getLong(0) / 1_000);
-        last = Math.max(last, s.execute(feeder.bind("F" + f, Days.of(lastInterval), Instant.ofEpochMilli(lastInterval))).one().getLong(0) / 1_000);
+      for (int h = 0; h < warmUpHours; h++) {
+        hour(fx, s, t0, h, devices, minutes, perMinute, seq, h == 0 ? wall0 : System.currentTimeMillis(), "warm-up hour " + (h + 1),
+            h > 0 ? "" : String.format("; the jobs' start-up included, running %.1f s after submission", (runningAt - wall0) / 1e3));
       }
-      for (Row row : s.execute(ledger.bind("market:onder-flex", period))) last = Math.max(last, row.getLong(0) / 1_000);
-      last = Math.max(last, s.execute(owed.bind(DSO)).one().getLong(1) / 1_000);
-      // every device's every interval of the hour must be there: a run that set data aside as late did less work
-      PreparedStatement rowsOf = s.prepare("SELECT count(*) FROM device_interval WHERE device_id = ? AND day = ? AND interval_start >= ? AND interval_start <= ?");
-      long deviceRows = 0;
-      for (int d = 0; d < devices; d++) {
-        for (long day = Days.of(t0); day <= Days.of(lastInterval); day++) {
-          deviceRows += s.execute(rowsOf.bind(fx.ids[d], (int) day, Instant.ofEpochMilli(t0), Instant.ofEpochMilli(lastInterval))).one().getLong(0);
-        }
-      }
-      if (deviceRows != (long) devices * minutes) {
-        throw new IllegalStateException("only " + deviceRows + " of " + (long) devices * minutes + " device-interval rows of the hour were written");
-      }
-      double secs = (last - wall0) / 1e3;
-      double sinceRunning = (last - runningAt) / 1e3;
-      System.out.printf("%s: %,d readings from Kafka to Cassandra (quality + rewards, parallelism 2) in %.1f s = %,.0f readings/s"
-          + " (job start-up included; %,d device-interval rows, ledger of the market account %,d lines in the hour)%n",
-          label, n, secs, n / secs, (long) devices * minutes, lines[0]);
-      // No "steady" rate from the first row on: in a backlog the first rows come only once the device stage has read
-      // most of the backlog (a reader's watermark is its slowest partition's), so that rate would leave its work out.
-      System.out.printf("  jobs running %.1f s after submission: %,.0f readings/s from then; first interval row after %.1f s%n",
-          (runningAt - wall0) / 1e3, n / sinceRunning, (first - wall0) / 1e3);
+      hour(fx, s, t0, warmUpHours, devices, minutes, perMinute, seq, System.currentTimeMillis(), "THROUGHPUT",
+          warmUpHours > 0 ? "; the jobs already running, warmed by the hours before" : "; the jobs' start-up included");
     } finally {
       if (job != null) job.cancel().get();
       fx.drop();
     }
+  }
+
+  /**
+   * Hour {@code h} of the fleet (its readings: minutes {@code h × (minutes + 2)} on, {@code minutes + 2} of them, the two
+   * extra to close the hour's last interval), produced to Kafka, then timed from {@code wall0} until its last row was
+   * written in Cassandra (by the rows' writetime): every feeder's row of the hour's last minute, the market account's
+   * ledger lines of the hour once they stop growing, and the owed row of the hour's settlement batch, which the rewards
+   * job emits only after every ledger line of the hour. Every device's every interval of the hour must have its row.
+   */
+  static void hour(Fixture fx, CqlSession s, long t0, int h, int devices, int minutes, int perMinute, long[] seq, long wall0, String label,
+      String note) throws Exception {
+    long n = 0;
+    long hourStart = t0 + h * (long) minutes * MIN;
+    long p0 = System.nanoTime();
+    try (var p = producer(fx.args)) {
+      for (int m = h * (minutes + 2); m < (h + 1) * (minutes + 2); m++) {
+        for (int k = 0; k < perMinute; k++) {
+          long t = t0 + m * MIN + k * (MIN / perMinute);
+          for (int d = 0; d < devices; d++) {
+            p.send(new ProducerRecord<>(fx.args.topic(Topics.READINGS), fx.ids[d], fx.serde.encode(fx.reading(d, seq[0]++, t, t0))));
+            n++;
+          }
+        }
+      }
+      p.flush();
+    }
+    System.out.printf("%s: produced %,d readings (%,d devices, %d minutes, %d a minute) in %.1f s%n", label, n, devices, minutes + 2, perMinute,
+        (System.nanoTime() - p0) / 1e9);
+    long lastInterval = hourStart + (minutes - 1) * MIN;
+    PreparedStatement feeder = s.prepare("SELECT writetime(net_w) FROM feeder_interval WHERE feeder_id = ? AND day = ? AND interval_start = ?");
+    PreparedStatement ledger = s.prepare("SELECT writetime(amount) FROM ledger WHERE account = ? AND settlement_period = ?");
+    long period = lastInterval / 3_600_000L;
+    // the settlement batch of the hour: the rewards job has passed every ledger line of it (and the owed rows follow it)
+    PreparedStatement owed = s.prepare("SELECT settlement_period, writetime(cumulative_amount) FROM owed WHERE owner_address = ?");
+    waitFor("the hour's settlement batch", 900, () -> {
+      Row row = s.execute(owed.bind(DSO)).one();
+      return row != null && row.getLong(0) >= period;
+    });
+    // the last interval's rows: every feeder's
+    waitFor("every feeder's last interval row", 900, () -> {
+      for (int f = 0; f < FEEDERS; f++) if (s.execute(feeder.bind("F" + f, Days.of(lastInterval), Instant.ofEpochMilli(lastInterval))).one() == null) return false;
+      return true;
+    });
+    // The ledger's own sink may still be writing the hour's last lines: wait until the market account's lines of the
+    // period stop growing for 3 s, then take the time each row was written (its writetime), not the time of this check.
+    long[] lines = {-1};
+    long[] grewAt = {System.nanoTime()};
+    waitFor("the hour's ledger lines in Cassandra", 300, () -> {
+      long n2 = 0;
+      for (Row row : s.execute(ledger.bind("market:onder-flex", period))) n2++;
+      if (n2 != lines[0]) {
+        lines[0] = n2;
+        grewAt[0] = System.nanoTime();
+      }
+      return System.nanoTime() - grewAt[0] >= 3_000_000_000L;
+    }, 500);
+    long last = 0;
+    for (int f = 0; f < FEEDERS; f++) {
+      last = Math.max(last, s.execute(feeder.bind("F" + f, Days.of(lastInterval), Instant.ofEpochMilli(lastInterval))).one().getLong(0) / 1_000);
+    }
+    for (Row row : s.execute(ledger.bind("market:onder-flex", period))) last = Math.max(last, row.getLong(0) / 1_000);
+    last = Math.max(last, s.execute(owed.bind(DSO)).one().getLong(1) / 1_000);
+    // every device's every interval of the hour must be there: a run that set data aside as late did less work
+    PreparedStatement rowsOf = s.prepare("SELECT count(*) FROM device_interval WHERE device_id = ? AND day = ? AND interval_start >= ? AND interval_start <= ?");
+    long deviceRows = 0;
+    for (int d = 0; d < devices; d++) {
+      for (long day = Days.of(hourStart); day <= Days.of(lastInterval); day++) {
+        deviceRows += s.execute(rowsOf.bind(fx.ids[d], (int) day, Instant.ofEpochMilli(hourStart), Instant.ofEpochMilli(lastInterval))).one().getLong(0);
+      }
+    }
+    if (deviceRows != (long) devices * minutes) {
+      throw new IllegalStateException("only " + deviceRows + " of " + (long) devices * minutes + " device-interval rows of the hour were written");
+    }
+    double secs = (last - wall0) / 1e3;
+    System.out.printf("%s: %,d readings from Kafka to Cassandra (quality + rewards, parallelism 2) in %.1f s = %,.0f readings/s"
+        + " (%,d device-interval rows, ledger of the market account %,d lines in the hour%s)%n",
+        label, n, secs, n / secs, (long) devices * minutes, lines[0], note);
   }
 
   // ---- latency ------------------------------------------------------------------------------------------------
