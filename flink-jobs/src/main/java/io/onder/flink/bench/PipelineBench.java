@@ -114,7 +114,6 @@ public final class PipelineBench {
   static void throughput(Map<String, String> base, int devices, int minutes, int perMinute, int warmUpHours) throws Exception {
     Fixture fx = Fixture.create(base, devices, "t");
     long t0 = Instant.parse("2026-06-21T12:00:00Z").toEpochMilli();
-    long[] seq = {0};
     long wall0 = System.currentTimeMillis();
     JobClient job = null;
     try (CqlSession s = fx.session()) {
@@ -123,10 +122,10 @@ public final class PipelineBench {
       waitFor("the jobs to run", 120, () -> running.getJobStatus().get() == org.apache.flink.api.common.JobStatus.RUNNING);
       long runningAt = System.currentTimeMillis();
       for (int h = 0; h < warmUpHours; h++) {
-        hour(fx, s, t0, h, devices, minutes, perMinute, seq, h == 0 ? wall0 : System.currentTimeMillis(), "warm-up hour " + (h + 1),
+        hour(fx, s, t0, h, devices, minutes, perMinute, h == 0 ? wall0 : System.currentTimeMillis(), "warm-up hour " + (h + 1),
             h > 0 ? "" : String.format("; the jobs' start-up included, running %.1f s after submission", (runningAt - wall0) / 1e3));
       }
-      hour(fx, s, t0, warmUpHours, devices, minutes, perMinute, seq, System.currentTimeMillis(), "THROUGHPUT",
+      hour(fx, s, t0, warmUpHours, devices, minutes, perMinute, System.currentTimeMillis(), "THROUGHPUT",
           warmUpHours > 0 ? "; the jobs already running, warmed by the hours before" : "; the jobs' start-up included");
     } finally {
       if (job != null) job.cancel().get();
@@ -141,9 +140,10 @@ public final class PipelineBench {
    * ledger lines of the hour once they stop growing, and the owed row of the hour's settlement batch, which the rewards
    * job emits only after every ledger line of the hour. Every device's every interval of the hour must have its row.
    */
-  static void hour(Fixture fx, CqlSession s, long t0, int h, int devices, int minutes, int perMinute, long[] seq, long wall0, String label,
+  static void hour(Fixture fx, CqlSession s, long t0, int h, int devices, int minutes, int perMinute, long wall0, String label,
       String note) throws Exception {
     long n = 0;
+    long seq = (long) h * (minutes + 2) * perMinute * devices; // the readings of the hours before: sequence numbers go on
     long hourStart = t0 + h * (long) minutes * MIN;
     long p0 = System.nanoTime();
     try (var p = producer(fx.args)) {
@@ -151,7 +151,7 @@ public final class PipelineBench {
         for (int k = 0; k < perMinute; k++) {
           long t = t0 + m * MIN + k * (MIN / perMinute);
           for (int d = 0; d < devices; d++) {
-            p.send(new ProducerRecord<>(fx.args.topic(Topics.READINGS), fx.ids[d], fx.serde.encode(fx.reading(d, seq[0]++, t, t0))));
+            p.send(new ProducerRecord<>(fx.args.topic(Topics.READINGS), fx.ids[d], fx.serde.encode(fx.reading(d, seq + n, t, t0))));
             n++;
           }
         }

@@ -55,8 +55,9 @@ public final class IngestBench {
     }
   }
 
-  /** Seconds of the same requests before each measured run ({@code --warm-up-seconds}). */
-  private static int warmUpSeconds = 5;
+  /** Each run's closed-loop devices, its measured seconds, and the seconds of the same requests before them. */
+  private record Load(int devices, int seconds, int warmUpSeconds) {}
+
   /**
    * The device clients' CoAP and DTLS stages, shared (as the simulator's are): a client's own would be about five
    * threads, 650 in all for 128 devices, and the load generator's switching between them was CPU the servers measured
@@ -75,10 +76,10 @@ public final class IngestBench {
     int devices = Integer.parseInt(arg(args, "--devices", "128"));
     int seconds = Integer.parseInt(arg(args, "--seconds", "10"));
     int pack = Integer.parseInt(arg(args, "--pack", "20"));
-    warmUpSeconds = Integer.parseInt(arg(args, "--warm-up-seconds", "5"));
+    Load load = new Load(devices, seconds, Integer.parseInt(arg(args, "--warm-up-seconds", "5")));
     System.out.printf("machine: %d cores, %s %s, Java %s; %d closed-loop devices, %d s per run after %d s unmeasured%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-        System.getProperty("java.version"), devices, seconds, warmUpSeconds);
+        System.getProperty("java.version"), devices, seconds, load.warmUpSeconds());
 
     Path dir = Files.createTempDirectory("onder-bench");
     Path secrets = dir.resolve("psk.properties");
@@ -116,18 +117,20 @@ public final class IngestBench {
         System.out.printf("gateway producer: %s=%s%n", k.substring("kafka.producer.".length()), System.getProperty(k));
       }
     }
+    ClientFactory plain = i -> DeviceClient.plain("127.0.0.1", coap, "bench-" + i, 10_000, clientThreads);
+    ClientFactory dtls = i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000, clientThreads);
     List<Result> gateway = new ArrayList<>();
     Result paced;
     long before = endOffsets(bootstrap, prefix + io.onder.schemas.Topics.READINGS);
     try (Gateway g = new Gateway(new GatewayConfig(o), registry, new SecretResolver(), Clock.systemUTC()).start()) {
       long[] seq = new long[devices];
-      gateway.add(run("gateway coap, 1 reading/request", devices, seconds, 1, seq, i -> DeviceClient.plain("127.0.0.1", coap, "bench-" + i, 10_000, clientThreads)));
-      gateway.add(run("gateway coaps, 1 reading/request", devices, seconds, 1, seq, i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000, clientThreads)));
-      gateway.add(run("gateway coap, " + pack + " readings/request", devices, seconds, pack, seq, i -> DeviceClient.plain("127.0.0.1", coap, "bench-" + i, 10_000, clientThreads)));
-      gateway.add(run("gateway coaps, " + pack + " readings/request", devices, seconds, pack, seq, i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000, clientThreads)));
+      gateway.add(run("gateway coap, 1 reading/request", load, 1, seq, plain));
+      gateway.add(run("gateway coaps, 1 reading/request", load, 1, seq, dtls));
+      gateway.add(run("gateway coap, " + pack + " readings/request", load, pack, seq, plain));
+      gateway.add(run("gateway coaps, " + pack + " readings/request", load, pack, seq, dtls));
       double max = gateway.get(1).requests / gateway.get(1).seconds;
-      paced = run(String.format("gateway coaps, paced at half the maximum, %.0f req/s", max / 2), devices, seconds, 1, seq,
-          i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000, clientThreads), max / 2);
+      paced = run(String.format("gateway coaps, paced at half the maximum, %.0f req/s", max / 2), load, 1, seq,
+          dtls, max / 2);
       long accepted = g.metrics().value("onder_ingest_readings_total", "outcome", "accepted");
       long inKafka = endOffsets(bootstrap, prefix + io.onder.schemas.Topics.READINGS) - before;
       System.out.printf("readings acknowledged (warm-ups included) %d, records added to Kafka %d, lost %d, extra %d%n", accepted, inKafka,
@@ -137,10 +140,10 @@ public final class IngestBench {
     CoapServer server = bareServer(coap, coaps, psks);
     try {
       long[] seq = new long[devices];
-      bare.add(run("bare californium coap, 1/request", devices, seconds, 1, seq, i -> DeviceClient.plain("127.0.0.1", coap, "bench-" + i, 10_000, clientThreads)));
-      bare.add(run("bare californium coaps, 1/request", devices, seconds, 1, seq, i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000, clientThreads)));
-      bare.add(run("bare californium coap, " + pack + "/request", devices, seconds, pack, seq, i -> DeviceClient.plain("127.0.0.1", coap, "bench-" + i, 10_000, clientThreads)));
-      bare.add(run("bare californium coaps, " + pack + "/request", devices, seconds, pack, seq, i -> DeviceClient.dtls("127.0.0.1", coaps, "bench-" + i, psks.get(i), 10_000, clientThreads)));
+      bare.add(run("bare californium coap, 1/request", load, 1, seq, plain));
+      bare.add(run("bare californium coaps, 1/request", load, 1, seq, dtls));
+      bare.add(run("bare californium coap, " + pack + "/request", load, pack, seq, plain));
+      bare.add(run("bare californium coaps, " + pack + "/request", load, pack, seq, dtls));
     } finally {
       server.destroy();
     }
@@ -180,18 +183,19 @@ public final class IngestBench {
     DeviceClient open(int device);
   }
 
-  private static Result run(String label, int devices, int seconds, int pack, long[] seq, ClientFactory factory) throws InterruptedException {
-    return run(label, devices, seconds, pack, seq, factory, 0);
+  private static Result run(String label, Load load, int pack, long[] seq, ClientFactory factory) throws InterruptedException {
+    return run(label, load, pack, seq, factory, 0);
   }
 
   /**
    * {@code ratePerSecond} > 0: open loop, each device sends on a fixed schedule; 0: closed loop, as fast as answers come.
-   * The same requests run for {@link #warmUpSeconds} first, unmeasured: the JIT compiles each configuration's own path
+   * The same requests run for the load's warm-up seconds first, unmeasured: the JIT compiles each configuration's own path
    * (the gateway's runs came first in the JVM's life and measured its compiler too: C2 took 15-40 % of the CPU in them,
    * none in the bare server's runs after them). Only requests sent after the warm-up count.
    */
-  private static Result run(String label, int devices, int seconds, int pack, long[] seq, ClientFactory factory, double ratePerSecond)
+  private static Result run(String label, Load load, int pack, long[] seq, ClientFactory factory, double ratePerSecond)
       throws InterruptedException {
+    int devices = load.devices();
     Histogram latency = new ConcurrentHistogram(60_000_000L, 2);
     AtomicLong requests = new AtomicLong();
     AtomicLong readings = new AtomicLong();
@@ -200,8 +204,8 @@ public final class IngestBench {
     for (int i = 0; i < devices; i++) clients.add(factory.open(i));
     // one request each first: the DTLS handshake is not part of the steady state
     for (int i = 0; i < devices; i++) clients.get(i).postReadings(pack(i, seq, 1), 112);
-    long measured = System.nanoTime() + warmUpSeconds * 1_000_000_000L;
-    long end = measured + seconds * 1_000_000_000L;
+    long measured = System.nanoTime() + load.warmUpSeconds() * 1_000_000_000L;
+    long end = measured + load.seconds() * 1_000_000_000L;
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < devices; i++) {
       int d = i;
