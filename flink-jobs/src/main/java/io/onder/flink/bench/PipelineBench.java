@@ -158,6 +158,7 @@ public final class PipelineBench {
       }
       p.flush();
     }
+    long producedAt = System.currentTimeMillis();
     System.out.printf("%s: produced %,d readings (%,d devices, %d minutes, %d a minute) in %.1f s%n", label, n, devices, minutes + 2, perMinute,
         (System.nanoTime() - p0) / 1e9);
     long lastInterval = hourStart + (minutes - 1) * MIN;
@@ -188,12 +189,22 @@ public final class PipelineBench {
       }
       return System.nanoTime() - grewAt[0] >= 3_000_000_000L;
     }, 500);
-    long last = 0;
-    for (int f = 0; f < FEEDERS; f++) {
-      last = Math.max(last, s.execute(feeder.bind("F" + f, Days.of(lastInterval), Instant.ofEpochMilli(lastInterval))).one().getLong(0) / 1_000);
+    // when each stage wrote its last row of the hour (writetime, ms): the devices' and feeders' last interval (quality),
+    // the ledger lines (rewards), the settlement batch's owed row (rewards, after its watermark passes the period)
+    long devicesDone = 0;
+    PreparedStatement deviceLast = s.prepare("SELECT writetime(import_milli_wh) FROM device_interval WHERE device_id = ? AND day = ? AND interval_start = ?");
+    for (int d = 0; d < devices; d++) {
+      Row row = s.execute(deviceLast.bind(fx.ids[d], Days.of(lastInterval), Instant.ofEpochMilli(lastInterval))).one();
+      if (row != null) devicesDone = Math.max(devicesDone, row.getLong(0) / 1_000);
     }
-    for (Row row : s.execute(ledger.bind("market:onder-flex", period))) last = Math.max(last, row.getLong(0) / 1_000);
-    last = Math.max(last, s.execute(owed.bind(DSO)).one().getLong(1) / 1_000);
+    long feedersDone = 0;
+    for (int f = 0; f < FEEDERS; f++) {
+      feedersDone = Math.max(feedersDone, s.execute(feeder.bind("F" + f, Days.of(lastInterval), Instant.ofEpochMilli(lastInterval))).one().getLong(0) / 1_000);
+    }
+    long ledgerDone = 0;
+    for (Row row : s.execute(ledger.bind("market:onder-flex", period))) ledgerDone = Math.max(ledgerDone, row.getLong(0) / 1_000);
+    long batchDone = s.execute(owed.bind(DSO)).one().getLong(1) / 1_000;
+    long last = Math.max(Math.max(devicesDone, feedersDone), Math.max(ledgerDone, batchDone));
     // every device's every interval of the hour must be there: a run that set data aside as late did less work
     PreparedStatement rowsOf = s.prepare("SELECT count(*) FROM device_interval WHERE device_id = ? AND day = ? AND interval_start >= ? AND interval_start <= ?");
     long deviceRows = 0;
@@ -207,8 +218,10 @@ public final class PipelineBench {
     }
     double secs = (last - wall0) / 1e3;
     System.out.printf("%s: %,d readings from Kafka to Cassandra (quality + rewards, parallelism 2) in %.1f s = %,.0f readings/s"
-        + " (%,d device-interval rows, ledger of the market account %,d lines in the hour%s)%n",
-        label, n, secs, n / secs, (long) devices * minutes, lines[0], note);
+        + " (%,d device-interval rows, ledger of the market account %,d lines in the hour%s)%n"
+        + "  %s, seconds from the first send: produced %.1f, last device row %.1f, last feeder row %.1f, last ledger line %.1f, batch %.1f%n",
+        label, n, secs, n / secs, (long) devices * minutes, lines[0], note,
+        label, (producedAt - wall0) / 1e3, (devicesDone - wall0) / 1e3, (feedersDone - wall0) / 1e3, (ledgerDone - wall0) / 1e3, (batchDone - wall0) / 1e3);
   }
 
   // ---- latency ------------------------------------------------------------------------------------------------
