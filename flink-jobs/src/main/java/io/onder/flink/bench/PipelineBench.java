@@ -121,12 +121,21 @@ public final class PipelineBench {
       JobClient running = job;
       waitFor("the jobs to run", 120, () -> running.getJobStatus().get() == org.apache.flink.api.common.JobStatus.RUNNING);
       long runningAt = System.currentTimeMillis();
-      for (int h = 0; h < warmUpHours; h++) {
-        hour(fx, s, t0, h, devices, minutes, perMinute, h == 0 ? wall0 : System.currentTimeMillis(), "warm-up hour " + (h + 1),
-            h > 0 ? "" : String.format("; the jobs' start-up included, running %.1f s after submission", (runningAt - wall0) / 1e3));
+      // Every hour of the fleet earns the same rewards: an hour with fewer ledger lines than the first had some of its
+      // energy set aside as late, and did less work than it should have.
+      long firstLines = -1;
+      for (int h = 0; h <= warmUpHours; h++) {
+        boolean measured = h == warmUpHours;
+        long lines = hour(fx, s, t0, h, devices, minutes, perMinute, h == 0 ? wall0 : System.currentTimeMillis(),
+            measured ? "THROUGHPUT" : "warm-up hour " + (h + 1),
+            h == 0 ? String.format("; the jobs' start-up included, running %.1f s after submission", (runningAt - wall0) / 1e3)
+                : measured ? "; the jobs already running, warmed by the hours before" : "");
+        if (firstLines < 0) firstLines = lines;
+        if (lines != firstLines) {
+          throw new IllegalStateException("hour " + (h + 1) + " has " + lines + " ledger lines of the market account, the first hour "
+              + firstLines + ": energy was set aside as late");
+        }
       }
-      hour(fx, s, t0, warmUpHours, devices, minutes, perMinute, System.currentTimeMillis(), "THROUGHPUT",
-          warmUpHours > 0 ? "; the jobs already running, warmed by the hours before" : "; the jobs' start-up included");
     } finally {
       if (job != null) job.cancel().get();
       fx.drop();
@@ -139,8 +148,9 @@ public final class PipelineBench {
    * written in Cassandra (by the rows' writetime): every feeder's row of the hour's last minute, the market account's
    * ledger lines of the hour once they stop growing, and the owed row of the hour's settlement batch, which the rewards
    * job emits only after every ledger line of the hour. Every device's every interval of the hour must have its row.
+   * Returns the market account's ledger lines of the hour.
    */
-  static void hour(Fixture fx, CqlSession s, long t0, int h, int devices, int minutes, int perMinute, long wall0, String label,
+  static long hour(Fixture fx, CqlSession s, long t0, int h, int devices, int minutes, int perMinute, long wall0, String label,
       String note) throws Exception {
     long n = 0;
     long seq = (long) h * (minutes + 2) * perMinute * devices; // the readings of the hours before: sequence numbers go on
@@ -221,7 +231,7 @@ public final class PipelineBench {
         + " (%,d device-interval rows, ledger of the market account %,d lines in the hour%s)%n"
         + "  %s, seconds from the first send: produced %.1f, last device row %.1f, last feeder row %.1f, last ledger line %.1f, batch %.1f%n",
         label, n, secs, n / secs, (long) devices * minutes, lines[0], note,
-        label, (producedAt - wall0) / 1e3, (devicesDone - wall0) / 1e3, (feedersDone - wall0) / 1e3, (ledgerDone - wall0) / 1e3, (batchDone - wall0) / 1e3);
+        label, (producedAt - wall0) / 1e3, (devicesDone - wall0) / 1e3, (feedersDone - wall0) / 1e3, (ledgerDone - wall0) / 1e3, (batchDone - wall0) / 1e3);    return lines[0];
   }
 
   // ---- latency ------------------------------------------------------------------------------------------------
