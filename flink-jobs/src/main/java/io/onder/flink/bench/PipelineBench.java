@@ -188,50 +188,54 @@ public final class PipelineBench {
     });
     // The ledger's own sink may still be writing the hour's last lines: wait until the market account's lines of the
     // period stop growing for 3 s, then take the time each row was written (its writetime), not the time of this check.
+    // Each stage's last row of the hour is the one written last (writetime, ms): the devices' and feeders' (quality),
+    // the ledger lines (rewards), the settlement batch's owed row (rewards, after its watermark passes the period).
     long[] lines = {-1};
+    long[] ledgerDone = {0};
     long[] grewAt = {System.nanoTime()};
     waitFor("the hour's ledger lines in Cassandra", 300, () -> {
       long n2 = 0;
-      for (Row row : s.execute(ledger.bind("market:onder-flex", period))) n2++;
+      long done = 0;
+      for (Row row : s.execute(ledger.bind("market:onder-flex", period))) {
+        n2++;
+        done = Math.max(done, row.getLong(0) / 1_000);
+      }
+      ledgerDone[0] = done;
       if (n2 != lines[0]) {
         lines[0] = n2;
         grewAt[0] = System.nanoTime();
       }
       return System.nanoTime() - grewAt[0] >= 3_000_000_000L;
     }, 500);
-    // when each stage wrote its last row of the hour (writetime, ms): the devices' and feeders' last interval (quality),
-    // the ledger lines (rewards), the settlement batch's owed row (rewards, after its watermark passes the period)
-    long devicesDone = 0;
-    PreparedStatement deviceLast = s.prepare("SELECT writetime(import_milli_wh) FROM device_interval WHERE device_id = ? AND day = ? AND interval_start = ?");
-    for (int d = 0; d < devices; d++) {
-      Row row = s.execute(deviceLast.bind(fx.ids[d], Days.of(lastInterval), Instant.ofEpochMilli(lastInterval))).one();
-      if (row != null) devicesDone = Math.max(devicesDone, row.getLong(0) / 1_000);
-    }
     long feedersDone = 0;
     for (int f = 0; f < FEEDERS; f++) {
       feedersDone = Math.max(feedersDone, s.execute(feeder.bind("F" + f, Days.of(lastInterval), Instant.ofEpochMilli(lastInterval))).one().getLong(0) / 1_000);
     }
-    long ledgerDone = 0;
-    for (Row row : s.execute(ledger.bind("market:onder-flex", period))) ledgerDone = Math.max(ledgerDone, row.getLong(0) / 1_000);
     long batchDone = s.execute(owed.bind(DSO)).one().getLong(1) / 1_000;
-    long last = Math.max(Math.max(devicesDone, feedersDone), Math.max(ledgerDone, batchDone));
     // every device's every interval of the hour must be there: a run that set data aside as late did less work
-    PreparedStatement rowsOf = s.prepare("SELECT count(*) FROM device_interval WHERE device_id = ? AND day = ? AND interval_start >= ? AND interval_start <= ?");
+    PreparedStatement rowsOf = s.prepare("SELECT writetime(import_milli_wh) FROM device_interval WHERE device_id = ? AND day = ? AND interval_start >= ? AND interval_start <= ?");
     long deviceRows = 0;
+    long devicesDone = 0;
     for (int d = 0; d < devices; d++) {
       for (long day = Days.of(hourStart); day <= Days.of(lastInterval); day++) {
-        deviceRows += s.execute(rowsOf.bind(fx.ids[d], (int) day, Instant.ofEpochMilli(hourStart), Instant.ofEpochMilli(lastInterval))).one().getLong(0);
+        for (Row row : s.execute(rowsOf.bind(fx.ids[d], (int) day, Instant.ofEpochMilli(hourStart), Instant.ofEpochMilli(lastInterval)))) {
+          deviceRows++;
+          devicesDone = Math.max(devicesDone, row.getLong(0) / 1_000);
+        }
       }
     }
+    long last = Math.max(Math.max(devicesDone, feedersDone), Math.max(ledgerDone[0], batchDone));
     if (deviceRows != (long) devices * minutes) {
       throw new IllegalStateException("only " + deviceRows + " of " + (long) devices * minutes + " device-interval rows of the hour were written");
     }
     double secs = (last - wall0) / 1e3;
     System.out.printf("%s: %,d readings from Kafka to Cassandra (quality + rewards, parallelism 2) in %.1f s = %,.0f readings/s"
         + " (%,d device-interval rows, ledger of the market account %,d lines in the hour%s)%n"
-        + "  %s, seconds from the first send: produced %.1f, last device row %.1f, last feeder row %.1f, last ledger line %.1f, batch %.1f%n",
+        + "  %s, seconds from %s: produced %.1f, last device row %.1f, last feeder row %.1f, last ledger line %.1f, batch %.1f%n",
         label, n, secs, n / secs, (long) devices * minutes, lines[0], note,
-        label, (producedAt - wall0) / 1e3, (devicesDone - wall0) / 1e3, (feedersDone - wall0) / 1e3, (ledgerDone - wall0) / 1e3, (batchDone - wall0) / 1e3);    return lines[0];
+        label, h == 0 ? "the jobs' submission" : "the first send", (producedAt - wall0) / 1e3, (devicesDone - wall0) / 1e3,
+        (feedersDone - wall0) / 1e3, (ledgerDone[0] - wall0) / 1e3, (batchDone - wall0) / 1e3);
+    return lines[0];
   }
 
   // ---- latency ------------------------------------------------------------------------------------------------

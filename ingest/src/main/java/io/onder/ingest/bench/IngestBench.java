@@ -129,8 +129,7 @@ public final class IngestBench {
       gateway.add(run("gateway coap, " + pack + " readings/request", load, pack, seq, plain));
       gateway.add(run("gateway coaps, " + pack + " readings/request", load, pack, seq, dtls));
       double max = gateway.get(1).requests / gateway.get(1).seconds;
-      paced = run(String.format("gateway coaps, paced at half the maximum, %.0f req/s", max / 2), load, 1, seq,
-          dtls, max / 2);
+      paced = run(String.format("gateway coaps, paced at half the maximum, %.0f req/s", max / 2), load, 1, seq, dtls, max / 2);
       long accepted = g.metrics().value("onder_ingest_readings_total", "outcome", "accepted");
       long inKafka = endOffsets(bootstrap, prefix + io.onder.schemas.Topics.READINGS) - before;
       System.out.printf("readings acknowledged (warm-ups included) %d, records added to Kafka %d, lost %d, extra %d%n", accepted, inKafka,
