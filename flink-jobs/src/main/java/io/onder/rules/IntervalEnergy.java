@@ -42,10 +42,19 @@ public final class IntervalEnergy {
      * TOO_LATE if it is older than what is kept (the caller routes it to a side output for correction).
      */
     public RegisterTimeline.Accept accept(Reading r) {
+        return accept(r, Long.MIN_VALUE);
+    }
+
+    /**
+     * Takes a reading when intervals up to {@code closedAt} were emitted (Long.MIN_VALUE: none): one that would change
+     * the registers at that instant, and so the energy of the intervals on either side of it, is TOO_LATE. Its energy
+     * is not lost: the registers are cumulative, and the next reading carries it into the next interval.
+     */
+    public RegisterTimeline.Accept accept(Reading r, long closedAt) {
         RegisterTimeline.Accept a = r.importMilliWh() == null ? null
-                : imports.add(r.seq(), r.timeMillis(), r.importMilliWh(), r.meterReset());
+                : imports.add(r.seq(), r.timeMillis(), r.importMilliWh(), r.meterReset(), closedAt);
         RegisterTimeline.Accept b = r.exportMilliWh() == null ? null
-                : exports.add(r.seq(), r.timeMillis(), r.exportMilliWh(), r.meterReset());
+                : exports.add(r.seq(), r.timeMillis(), r.exportMilliWh(), r.meterReset(), closedAt);
         if (a == RegisterTimeline.Accept.ACCEPTED || b == RegisterTimeline.Accept.ACCEPTED) {
             return RegisterTimeline.Accept.ACCEPTED;
         }

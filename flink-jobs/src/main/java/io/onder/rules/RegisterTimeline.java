@@ -15,7 +15,10 @@ import java.util.OptionalLong;
  * Between readings the register is interpolated linearly, rounding down; since every interval is the difference of
  * two interpolated values, consecutive intervals add up exactly to the register's total change. Two readings at the
  * same instant: the higher sequence number wins, whatever order they came in. A reading older than the horizon (the
- * oldest reading kept after {@link #forgetBefore}) is refused as too late.
+ * oldest reading kept after {@link #forgetBefore}) is refused as too late, and so is one that would change the
+ * register's value at an instant already closed ({@code closedAt} of {@link #add(long, long, long, boolean, long)}:
+ * an interval ending there was emitted): the readings around that instant are fixed, so intervals on either side of it
+ * still add up to the register's total change.
  */
 public final class RegisterTimeline {
 
@@ -55,18 +58,28 @@ public final class RegisterTimeline {
     }
 
     public Accept add(long seq, long timeMillis, long raw, boolean reset) {
+        return add(seq, timeMillis, raw, reset, Long.MIN_VALUE);
+    }
+
+    /**
+     * Takes a reading unless it would move the value at {@code closedAt} (Long.MIN_VALUE: no instant closed), which is
+     * interpolated between the last reading at or before it and the first at or after it: a reading up to that first
+     * one is too late.
+     */
+    public Accept add(long seq, long timeMillis, long raw, boolean reset, long closedAt) {
+        long sealedUntil = firstTimeAtOrAfter(closedAt);
         int i = search(timeMillis);
         if (i >= 0) {
             Point existing = points.get(i);
             if (seq <= existing.seq()) return Accept.DUPLICATE;
-            if (i == 0 && pruned) return Accept.TOO_LATE;
+            if ((i == 0 && pruned) || timeMillis <= sealedUntil) return Accept.TOO_LATE;
             points.set(i, new Point(timeMillis, seq, raw, reset, 0));
             maxSeq = Math.max(maxSeq, seq);
             recomputeFrom(i);
             return Accept.ACCEPTED;
         }
         int at = -i - 1;
-        if (at == 0 && pruned) return Accept.TOO_LATE;
+        if ((at == 0 && pruned) || timeMillis < sealedUntil) return Accept.TOO_LATE;
         if (seq <= maxSeq) {
             for (Point p : points) {
                 if (p.seq() == seq) return Accept.DUPLICATE;
@@ -99,6 +112,14 @@ public final class RegisterTimeline {
         OptionalLong to = valueAt(toMillis);
         if (from.isEmpty() || to.isEmpty()) return OptionalLong.empty();
         return OptionalLong.of(to.getAsLong() - from.getAsLong());
+    }
+
+    /** The time of the first reading at or after the instant; Long.MIN_VALUE for Long.MIN_VALUE or none. */
+    private long firstTimeAtOrAfter(long instant) {
+        if (instant == Long.MIN_VALUE) return Long.MIN_VALUE;
+        int i = search(instant);
+        int at = i >= 0 ? i : -i - 1;
+        return at < points.size() ? points.get(at).timeMillis() : Long.MIN_VALUE;
     }
 
     public OptionalLong firstTime() {

@@ -130,6 +130,37 @@ class IntervalEnergyTest {
     }
 
     @Test
+    void a_reading_that_would_move_a_closed_instant_is_too_late_so_the_emitted_and_the_next_intervals_still_add_up() {
+        // readings at 00:30 (0) and 03:30 (3,000): 00:00-01:00 can't be known, 01:00-02:00 and 02:00-03:00 are 1,000 each
+        // and were emitted, so 03:00 is closed; its value (2,500) stands between the readings at 00:30 and 03:30
+        IntervalEnergy e = new IntervalEnergy();
+        e.accept(imp(1, 30 * S, 0));
+        e.accept(imp(5, 210 * S, 3_000));
+        long emitted = importIn(e, MIN, 2 * MIN) + importIn(e, 2 * MIN, 3 * MIN);
+        e.forgetBefore(3 * MIN);
+        // readings 2-4 arrive now: at 01:30, 02:30 and 03:15, the last of them after the closed instant but before the
+        // reading that fixes its value. Each would move 03:00 (2,500 interpolated); each is refused
+        assertThat(e.accept(imp(2, 90 * S, 1_000), 3 * MIN)).isEqualTo(Accept.TOO_LATE);
+        assertThat(e.accept(imp(3, 150 * S, 2_200), 3 * MIN)).isEqualTo(Accept.TOO_LATE);
+        assertThat(e.accept(imp(4, 195 * S, 2_900), 3 * MIN)).isEqualTo(Accept.TOO_LATE);
+        assertThat(e.accept(imp(6, 210 * S, 3_100), 3 * MIN)).as("a newer reading at the fixing reading's instant").isEqualTo(Accept.TOO_LATE);
+        assertThat(e.accept(imp(5, 210 * S, 3_000), 3 * MIN)).as("the fixing reading again").isEqualTo(Accept.DUPLICATE);
+        // one after the fixing reading is taken: it moves nothing before 03:30
+        assertThat(e.accept(imp(7, 270 * S, 4_000), 3 * MIN)).isEqualTo(Accept.ACCEPTED);
+        long next = importIn(e, 3 * MIN, 4 * MIN);
+        // 03:00-04:00: 3,000 - 2,500 + 1,000 × 30/60 = 1,000; with what was emitted, every mWh from 01:00 to 04:00 once
+        assertThat(next).isEqualTo(1_000);
+        assertThat(emitted + next).isEqualTo(e.imports().valueAt(4 * MIN).getAsLong() - 500);
+        // without the closed instant, the same reading at 02:30 would have been taken, and 03:00 would have moved
+        IntervalEnergy open = new IntervalEnergy();
+        open.accept(imp(1, 30 * S, 0));
+        open.accept(imp(5, 210 * S, 3_000));
+        open.forgetBefore(3 * MIN);
+        assertThat(open.accept(imp(3, 150 * S, 2_200))).isEqualTo(Accept.ACCEPTED);
+        assertThat(open.imports().valueAt(3 * MIN)).isNotEqualTo(e.imports().valueAt(3 * MIN));
+    }
+
+    @Test
     void a_register_the_device_never_reports_counts_as_zero() {
         IntervalEnergy e = new IntervalEnergy();
         e.accept(new Reading(1, 0, null, 0L, false));

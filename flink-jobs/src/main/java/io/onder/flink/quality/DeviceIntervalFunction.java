@@ -9,17 +9,24 @@ import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Per device: turns cumulative register readings into energy per interval. Readings may arrive out of order;
- * energy is apportioned between intervals by interpolating the registers, so a lost packet loses no energy. An
- * interval is emitted once the event-time watermark has passed its end and readings bracket it. A repeated
- * reading is dropped; one older than the kept history goes to the late side output. State older than the last
- * emitted interval is forgotten; a device silent for {@code idleTimeout} has its state cleared.
+ * Per device: turns cumulative register readings into energy per interval. Energy is apportioned between intervals by
+ * interpolating the registers, so a lost packet loses no energy. An interval is emitted as soon as the device's
+ * readings bracket it: the device's own data decides, not the watermark, so what an interval holds depends only on the
+ * device's readings in the order they are in Kafka (one partition per device), never on how fast other partitions
+ * were read. A replay of the same topic, or a restart from a checkpoint, emits the same energy.
+ *
+ * <p>A reading that would change an emitted interval (it is older than the reading that closed the last one, see
+ * {@link IntervalEnergy#accept(Reading, long)}) goes to the {@link #LATE} side output and is counted
+ * ({@code lateReadings}); its energy is not lost, the cumulative registers carry it into the next interval. A repeated
+ * reading is dropped. State older than the last emitted interval is forgotten; a device silent for
+ * {@code idleTimeout} (of event time, by the watermark) has its state cleared.
  */
 public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceReading, DeviceEnergy> {
   private static final long serialVersionUID = 1L;
@@ -29,6 +36,7 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
   private final long idleTimeoutMillis;
   private transient ValueState<TimelineState> state;
   private transient Intervals intervals;
+  private transient Counter lateReadings;
 
   public DeviceIntervalFunction(long intervalMillis, long idleTimeoutMillis) {
     if (idleTimeoutMillis < intervalMillis) throw new IllegalArgumentException("the idle timeout is shorter than an interval");
@@ -40,6 +48,7 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
   public void open(OpenContext ctx) {
     state = getRuntimeContext().getState(new ValueStateDescriptor<>("device-timeline", TimelineState.Serializer.INSTANCE));
     intervals = new Intervals(intervalMillis);
+    lateReadings = getRuntimeContext().getMetricGroup().counter("lateReadings");
   }
 
   @Override
@@ -47,9 +56,11 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
     TimelineState s = state.value();
     if (s == null) s = new TimelineState();
     long t = r.getTime().toEpochMilli();
-    RegisterTimeline.Accept a = s.energy.accept(new Reading(r.getSeq(), t, r.getImportMilliWh(), r.getExportMilliWh(), r.getMeterReset()));
+    long closedAt = s.emittedAny ? s.nextInterval : Long.MIN_VALUE;
+    RegisterTimeline.Accept a = s.energy.accept(new Reading(r.getSeq(), t, r.getImportMilliWh(), r.getExportMilliWh(), r.getMeterReset()), closedAt);
     if (a == RegisterTimeline.Accept.DUPLICATE) return;
     if (a == RegisterTimeline.Accept.TOO_LATE) {
+      lateReadings.inc();
       ctx.output(LATE, r);
       return;
     }
@@ -58,11 +69,7 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
     if (s.nextInterval == Long.MIN_VALUE || (!s.emittedAny && firstWhole < s.nextInterval)) s.nextInterval = firstWhole;
     if (r.getExportSource() != null && r.getExportMilliWh() != null) s.lastSource = r.getExportSource().name();
     if (r.getSocPercent() != null) s.lastSoc = r.getSocPercent();
-    // A late reading (its interval already behind the watermark) may bracket intervals that were waiting for it:
-    // close them now. A timer cannot do it sooner: one registered at or behind the watermark fires only when the
-    // next watermark arrives, which on a quiet or idle source can be long after.
-    closeReady(s, ctx.timerService().currentWatermark(), ctx.getCurrentKey(), out);
-    ctx.timerService().registerEventTimeTimer(intervals.endOf(t));
+    closeReady(s, ctx.getCurrentKey(), out);
     moveIdleTimer(s, t, ctx.timerService());
     state.update(s);
   }
@@ -75,17 +82,19 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
   private void moveIdleTimer(TimelineState s, long t, TimerService timers) {
     long at = intervals.endOf(t + idleTimeoutMillis);
     if (at <= s.idleTimer) return;
-    // An earlier idle timer at or before this reading's interval end may coincide with an interval timer: keep it.
-    if (s.idleTimer > intervals.endOf(t)) timers.deleteEventTimeTimer(s.idleTimer);
+    if (s.idleTimer != Long.MIN_VALUE) timers.deleteEventTimeTimer(s.idleTimer);
     timers.registerEventTimeTimer(at);
     s.idleTimer = at;
   }
 
-  /** Emits every interval whose end the watermark has passed and readings bracket, in order. */
-  private void closeReady(TimelineState s, long watermark, String device, Collector<DeviceEnergy> out) {
+  /** Emits every interval the readings bracket, in order. */
+  private void closeReady(TimelineState s, String device, Collector<DeviceEnergy> out) {
     IntervalEnergy e = s.energy;
+    // the registers' common reach bounds what can be bracketed: most readings fall inside an open interval, and this
+    // spares them the two interpolations of a bracket test
+    long reach = e.coveredUntil().orElse(Long.MIN_VALUE);
     boolean emitted = false;
-    while (s.nextInterval + intervalMillis <= watermark) {
+    while (s.nextInterval + intervalMillis <= reach) {
       Optional<IntervalEnergy.Energy> energy = e.between(s.nextInterval, s.nextInterval + intervalMillis);
       if (energy.isEmpty()) break; // readings do not bracket it yet: wait for the next reading
       var en = energy.get();
@@ -100,14 +109,12 @@ public class DeviceIntervalFunction extends KeyedProcessFunction<String, DeviceR
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceEnergy> out) throws Exception {
+    // the idle timer (or, in state from a version that closed intervals by the watermark, an interval timer: it
+    // finds the device active and does nothing)
     TimelineState s = state.value();
     if (s == null) return;
-    long watermark = ctx.timerService().currentWatermark();
-    closeReady(s, watermark, ctx.getCurrentKey(), out);
-    if (watermark >= s.lastReadingMillis() + idleTimeoutMillis) {
+    if (ctx.timerService().currentWatermark() >= s.lastReadingMillis() + idleTimeoutMillis) {
       state.clear(); // silent device: nothing more can be emitted until it reports again
-    } else {
-      state.update(s);
     }
   }
 }
