@@ -67,19 +67,20 @@ public final class RegisterTimeline {
      * one is too late.
      */
     public Accept add(long seq, long timeMillis, long raw, boolean reset, long closedAt) {
-        long sealedUntil = firstTimeAtOrAfter(closedAt);
+        // The closed instant's fixing reading is looked up only for a reading that lands among the kept ones: one after
+        // the last of them, a device's usual next reading, comes after that fixing reading.
         int i = search(timeMillis);
         if (i >= 0) {
             Point existing = points.get(i);
             if (seq <= existing.seq()) return Accept.DUPLICATE;
-            if ((i == 0 && pruned) || timeMillis <= sealedUntil) return Accept.TOO_LATE;
+            if ((i == 0 && pruned) || timeMillis <= firstTimeAtOrAfter(closedAt)) return Accept.TOO_LATE;
             points.set(i, new Point(timeMillis, seq, raw, reset, 0));
             maxSeq = Math.max(maxSeq, seq);
             recomputeFrom(i);
             return Accept.ACCEPTED;
         }
         int at = -i - 1;
-        if ((at == 0 && pruned) || timeMillis < sealedUntil) return Accept.TOO_LATE;
+        if ((at == 0 && pruned) || (at < points.size() && timeMillis < firstTimeAtOrAfter(closedAt))) return Accept.TOO_LATE;
         if (seq <= maxSeq) {
             for (Point p : points) {
                 if (p.seq() == seq) return Accept.DUPLICATE;
